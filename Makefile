@@ -1,0 +1,83 @@
+# The one way in: `make run` (demo system on 127.0.0.1:8000) and `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= auto
+DEV_ENV := KOTAN_DEBUG=1
+
+.PHONY: install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+
+$(STAMP):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## Set up the SQLite database with regions and demo data.
+setup: install
+	mkdir -p var
+	$(DEV_ENV) $(BIN)/kotan migrate --noinput
+	$(DEV_ENV) $(BIN)/kotan load_regions
+	$(DEV_ENV) $(BIN)/kotan load_demo
+
+## Everything, then serve the demo on http://127.0.0.1:8000/ (Ctrl+C to stop).
+run: setup
+	@echo "SI-KOTAN: http://$(HOST):$(PORT)/"
+	$(DEV_ENV) $(BIN)/kotan runserver $(HOST):$(PORT)
+
+## Whole suite: SQLite, then PostgreSQL (required when KOTAN_REQUIRE_POSTGRES=1).
+test: install system-deps test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-postgres: install
+	@if $(BIN)/python scripts/pg_ready.py "$(TEST_POSTGRES_URL)"; then \
+	  DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	elif [ "$$KOTAN_REQUIRE_POSTGRES" = "1" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL)" >&2; exit 1; \
+	else \
+	  echo "NOTE: PostgreSQL not reachable at $(TEST_POSTGRES_URL); PostgreSQL run not done." >&2; \
+	fi
+
+## Chromium for the browser tests (Debian package), installed when missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+check: install lint typecheck migrations-check test
+
+lint: install
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+format: install
+	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
+
+typecheck: install
+	$(BIN)/mypy
+
+migrations-check: install
+	$(DEV_ENV) $(BIN)/kotan makemigrations --check --dry-run
+
+## Regenerate the locked requirements after changing pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+## Extract and compile the English translation (needs GNU gettext).
+messages: install
+	cd src/kotan && $(DEV_ENV) ../../$(BIN)/kotan makemessages -l en --no-obsolete --ignore 'static/vendor/*'
+	cd src/kotan && $(DEV_ENV) ../../$(BIN)/kotan compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

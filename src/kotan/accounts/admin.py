@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from kotan.accounts.models import Organization, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sector", "province", "regency", "is_active"]
+    list_filter = ["kind", "sector", "is_active", "province"]
+    search_fields = ["name"]
+    list_select_related = ["province", "regency"]
+    autocomplete_fields = ["province", "regency", "covered_regencies"]
+
+
+@admin.register(User)
+class KotanUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "organization", "province", "regency", "is_active"]
+    list_filter = ["role", "is_active", "province"]
+    search_fields = ["username", "full_name", "email"]
+    list_select_related = ["organization", "province", "regency"]
+    autocomplete_fields = ["organization", "province", "regency"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data diri"), {"fields": ("full_name", "email", "phone")}),
+        (_("Peran dan cakupan"), {"fields": ("role", "organization", "province", "regency")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Waktu"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "password1", "password2")}),
+        (_("Peran dan cakupan"), {"fields": ("full_name", "email", "role", "organization", "province", "regency")}),
+    )

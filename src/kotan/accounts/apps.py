@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "kotan.accounts"
+    verbose_name = _("Akun dan organisasi")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from kotan.accounts.models import Organization, User
+
+        auditlog.register(Organization, m2m_fields={"covered_regencies"})
+        auditlog.register(User, exclude_fields=["last_login"], mask_fields=["password"])

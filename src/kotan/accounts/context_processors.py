@@ -1,0 +1,43 @@
+"""Navigation per role, shown by the base layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kotan.accounts.permissions import Capability, has_capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+_NAV: list[tuple[str | Promise, str, Capability | None]] = [
+    (_("Beranda"), "home", None),
+    (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
+    (_("Organisasi"), "organization_list", Capability.VIEW_ORGANIZATIONS),
+    (_("Pengguna"), "user_list", Capability.VIEW_USERS),
+    (_("Jejak audit"), "audit_list", Capability.VIEW_AUDIT),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, capability in _NAV:
+        if capability is None or has_capability(user, capability):
+            url = reverse(name)
+            active = request.path == url if name == "home" else request.path.startswith(url)
+            items.append(NavItem(label, url, active))
+    if user.is_staff:
+        items.append(NavItem(_("Admin"), reverse("admin:index"), request.path.startswith("/admin/")))
+    return {"nav_items": items}

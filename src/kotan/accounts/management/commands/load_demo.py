@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kotan.accounts.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations and accounts (synthetic). Refused when DEBUG is off."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Load demo accounts even with DEBUG off (training servers only).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to create demo accounts with a known password while KOTAN_DEBUG is off."
+            )
+        accounts = load_demo()
+        self.stdout.write("")
+        self.stdout.write("Akun demo SI-KOTAN (kata sandi untuk semua: %s)" % DEMO_PASSWORD)
+        width = max(len(a.username) for a in accounts)
+        for a in accounts:
+            self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name}")
+        self.stdout.write("")

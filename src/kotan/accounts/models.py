@@ -1,0 +1,158 @@
+"""Organisations (BNN offices, regional institutions) and users with one role and one scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kotan.regions.models import Province, Regency
+
+
+class Organization(models.Model):
+    """A BNN office (BNN RI, BNNP, BNNK) or a regional institution (e.g. Kesbangpol)."""
+
+    class Kind(models.TextChoices):
+        BNN_RI = "bnn_ri", _("BNN RI (pusat)")
+        BNNP = "bnnp", _("BNNP (provinsi)")
+        BNNK = "bnnk", _("BNNK (kabupaten/kota)")
+        INSTITUTION = "institution", _("Instansi daerah")
+
+    class Sector(models.TextChoices):
+        BNN = "bnn", _("BNN")
+        PEMDA = "pemda", _("Pemerintah daerah / OPD")
+        EDUCATION = "education", _("Pendidikan")
+        BUSINESS = "business", _("Swasta / BUMN / BUMD")
+        COMMUNITY = "community", _("Masyarakat")
+        VERTICAL = "vertical", _("Instansi vertikal")
+
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    sector = models.CharField(_("sektor"), max_length=20, choices=Sector.choices, default=Sector.BNN)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        verbose_name=_("provinsi"),
+    )
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        verbose_name=_("kabupaten/kota"),
+        help_text=_("Kedudukan kantor atau instansi; kosong untuk BNN RI dan BNNP."),
+    )
+    covered_regencies = models.ManyToManyField(
+        Regency, blank=True, related_name="covering_bnnk", verbose_name=_("wilayah kerja"),
+        help_text=_("Hanya untuk BNNK: kabupaten/kota yang ditangani."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    scope_province_lookup = "province"
+    scope_regency_lookup = "regency"
+
+    class Meta:
+        ordering = ["kind", "province__code", "regency__code", "name"]
+        verbose_name = _("organisasi")
+        verbose_name_plural = _("organisasi")
+        constraints = [
+            models.CheckConstraint(
+                name="organization_region_matches_kind",
+                condition=(
+                    models.Q(kind="bnn_ri", province__isnull=True, regency__isnull=True)
+                    | models.Q(kind="bnnp", province__isnull=False, regency__isnull=True)
+                    | models.Q(kind__in=["bnnk", "institution"], province__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["province"], condition=models.Q(kind="bnnp"), name="one_bnnp_per_province"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(kind="bnn_ri"), name="one_bnn_ri"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.BNN_RI and (self.province_id or self.regency_id):
+            raise ValidationError(_("BNN RI tidak terikat pada wilayah."))
+        if self.kind == self.Kind.BNNP and (not self.province_id or self.regency_id):
+            raise ValidationError(_("BNNP harus memiliki provinsi dan tanpa kabupaten/kota."))
+        if self.kind == self.Kind.BNNK and not self.regency_id:
+            raise ValidationError(_("BNNK harus berkedudukan di sebuah kabupaten/kota."))
+        if self.regency_id and self.province_id and self.regency.province_id != self.province_id:
+            raise ValidationError(_("Kabupaten/kota tidak berada di provinsi yang dipilih."))
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("Admin nasional (BNN RI)")
+    PROVINCE_OPERATOR = "province_operator", _("Operator provinsi (BNNP)")
+    REGENCY_OPERATOR = "regency_operator", _("Operator kabupaten/kota (BNNK)")
+    FOCAL_POINT = "focal_point", _("Focal point instansi")
+    ENUMERATOR = "enumerator", _("Enumerator")
+    VIEWER = "viewer", _("Pemantau")
+
+
+class KotanUserManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.NATIONAL_ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with exactly one role and one scope (national, a province or a regency)."""
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    phone = models.CharField(_("nomor telepon"), max_length=30, blank=True)
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices, default=Role.VIEWER)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("organisasi"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("provinsi (cakupan)"),
+    )
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("kabupaten/kota (cakupan)"),
+    )
+
+    objects = KotanUserManager()  # type: ignore[misc]
+
+    REQUIRED_FIELDS = ["email"]
+    scope_province_lookup = "province"
+    scope_regency_lookup = "regency"
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(
+                name="user_scope_matches_role",
+                condition=(
+                    models.Q(role="national_admin", province__isnull=True, regency__isnull=True)
+                    | models.Q(role="province_operator", province__isnull=False, regency__isnull=True)
+                    | models.Q(
+                        role__in=["regency_operator", "focal_point", "enumerator"],
+                        province__isnull=False, regency__isnull=False,
+                    )
+                    | models.Q(role="viewer")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()

@@ -1,0 +1,66 @@
+"""What each role may do (capabilities), independent of where: scoping says where."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from kotan.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kotan.accounts.models import User
+
+
+class Capability(StrEnum):
+    VIEW_REGIONS = "view_regions"
+    VIEW_ORGANIZATIONS = "view_organizations"
+    VIEW_USERS = "view_users"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.NATIONAL_ADMIN: frozenset(Capability),
+    Role.PROVINCE_OPERATOR: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_USERS}
+    ),
+    Role.REGENCY_OPERATOR: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_USERS}
+    ),
+    Role.FOCAL_POINT: frozenset({Capability.VIEW_REGIONS}),
+    Role.ENUMERATOR: frozenset({Capability.VIEW_REGIONS}),
+    Role.VIEWER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS}),
+}
+
+
+def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def require(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: anonymous users go to the login page, others without it get 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_capability(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, Cast
+
+LOGIN = "/akun/masuk/"
+
+
+def test_login_page_is_in_bahasa_indonesia(client: Client, db: None) -> None:
+    body = client.get(LOGIN).content.decode()
+    assert 'lang="id"' in body
+    assert "Masuk ke SI-KOTAN" in body and "Kata sandi" in body
+
+
+def test_login_page_switches_to_english(client: Client, db: None) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert response.status_code == 302
+    body = client.get(LOGIN).content.decode()
+    assert 'lang="en"' in body
+    assert "Sign in to SI-KOTAN" in body and "Password" in body
+
+
+def test_login_and_logout(cast: Cast, client: Client) -> None:
+    response = client.post(LOGIN, {"username": "budi", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Operator provinsi" in client.get("/").content.decode()
+    assert client.get(reverse("logout")).status_code == 405  # logout only by POST (CSRF)
+    client.post(reverse("logout"))
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_gives_a_clear_message(cast: Cast, client: Client) -> None:
+    response = client.post(LOGIN, {"username": "budi", "password": "salah"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+
+
+def test_lockout_after_repeated_failures(cast: Cast, client: Client) -> None:
+    limit = settings.AXES_FAILURE_LIMIT
+    for _ in range(limit - 1):
+        assert client.post(LOGIN, {"username": "budi", "password": "salah"}).status_code == 200
+    locked = client.post(LOGIN, {"username": "budi", "password": "salah"})
+    assert locked.status_code == 429
+    assert "Akun terkunci sementara" in locked.content.decode()
+    # Even the right password is refused while locked.
+    again = client.post(LOGIN, {"username": "budi", "password": PASSWORD})
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username="budi").failures_since_start >= limit
+
+
+def test_lockout_is_per_user_and_address(cast: Cast, client: Client) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "budi", "password": "salah"})
+    other = Client()
+    assert other.post(LOGIN, {"username": "citra", "password": PASSWORD}).status_code == 302
+
+
+def test_success_resets_the_failure_count(cast: Cast, client: Client) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(LOGIN, {"username": "budi", "password": "salah"})
+    assert client.post(LOGIN, {"username": "budi", "password": PASSWORD}).status_code == 302
+    client.post(reverse("logout"))
+    assert client.post(LOGIN, {"username": "budi", "password": "salah"}).status_code == 200
+
+
+def test_inactive_user_cannot_log_in(cast: Cast, client: Client) -> None:
+    from kotan.accounts.actions import deactivate_user
+
+    deactivate_user(actor=cast.ani, user=cast.eko)
+    assert client.post(LOGIN, {"username": "eko", "password": PASSWORD}).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_production_hasher_is_argon2() -> None:
+    production = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    assert production[0].endswith("Argon2PasswordHasher")
+    with override_settings(PASSWORD_HASHERS=production):
+        assert make_password("kata-sandi-panjang").startswith("argon2$argon2id$")
+
+
+@pytest.mark.django_db
+def test_csrf_is_enforced_on_login() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(LOGIN, {"username": "x", "password": "y"})
+    assert response.status_code == 403
