@@ -63,7 +63,7 @@ format: install
 	$(BIN)/ruff format src tests scripts
 
 typecheck: install
-	$(BIN)/mypy
+	$(DEV_ENV) $(BIN)/mypy
 
 migrations-check: install
 	$(DEV_ENV) $(BIN)/kotan makemigrations --check --dry-run

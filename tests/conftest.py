@@ -66,28 +66,43 @@ def cast(db: None) -> Cast:
     bnnp_jambi = make_org(actor=None, name="BNNP Jambi", kind="bnnp", province=jambi)
     bnnp_aceh = make_org(actor=None, name="BNNP Aceh", kind="bnnp", province=aceh)
     bnnk_batanghari = make_org(
-        actor=None, name="BNNK Batanghari", kind="bnnk", regency=region("15.04"),
+        actor=None,
+        name="BNNK Batanghari",
+        kind="bnnk",
+        regency=region("15.04"),
         covered_regencies=[region("15.05")],
     )
     kesbangpol = make_org(
-        actor=None, name="Kesbangpol Kabupaten Batanghari", kind="institution",
-        sector="pemda", regency=region("15.04"),
+        actor=None,
+        name="Kesbangpol Kabupaten Batanghari",
+        kind="institution",
+        sector="pemda",
+        regency=region("15.04"),
     )
     kesbangpol_aceh = make_org(
-        actor=None, name="Kesbangpol Kabupaten Aceh Utara", kind="institution",
-        sector="pemda", regency=region("11.08"),
+        actor=None,
+        name="Kesbangpol Kabupaten Aceh Utara",
+        kind="institution",
+        sector="pemda",
+        regency=region("11.08"),
     )
 
     def user(username: str, role: str, **kw: object) -> User:
         return actions.create_user(
-            actor=None, username=username, password=PASSWORD, role=role,
-            full_name=username.capitalize(), **kw,  # type: ignore[arg-type]
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            full_name=username.capitalize(),
+            **kw,  # type: ignore[arg-type]
         )
 
     return Cast(
         ani=user("ani", Role.NATIONAL_ADMIN, organization=bnn_ri),
         budi=user("budi", Role.PROVINCE_OPERATOR, organization=bnnp_jambi, province=jambi),
-        citra=user("citra", Role.REGENCY_OPERATOR, organization=bnnk_batanghari, regency=region("15.04")),
+        citra=user(
+            "citra", Role.REGENCY_OPERATOR, organization=bnnk_batanghari, regency=region("15.04")
+        ),
         dewi=user("dewi", Role.FOCAL_POINT, organization=kesbangpol, regency=region("15.04")),
         eko=user("eko", Role.ENUMERATOR, organization=bnnk_batanghari, regency=region("15.04")),
         fajar=user("fajar", Role.VIEWER, organization=bnn_ri),

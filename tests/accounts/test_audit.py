@@ -12,8 +12,13 @@ from tests.conftest import Cast
 
 def test_creating_a_user_records_who_when_and_what(cast: Cast) -> None:
     user = actions.create_user(
-        actor=cast.budi, username="intan", password="sandi-panjang-sekali", role=Role.ENUMERATOR,
-        full_name="Intan", organization=cast.bnnp_jambi, regency=Regency.objects.get(code="15.71"),
+        actor=cast.budi,
+        username="intan",
+        password="sandi-panjang-sekali",
+        role=Role.ENUMERATOR,
+        full_name="Intan",
+        organization=cast.bnnp_jambi,
+        regency=Regency.objects.get(code="15.71"),
     )
     entry = LogEntry.objects.get_for_object(user).get()
     assert entry.action == LogEntry.Action.CREATE
@@ -32,7 +37,8 @@ def test_updates_record_old_and_new_values(cast: Cast) -> None:
 
 def test_coverage_changes_are_audited(cast: Cast) -> None:
     actions.set_bnnk_coverage(
-        actor=cast.ani, bnnk=cast.bnnk_batanghari,
+        actor=cast.ani,
+        bnnk=cast.bnnk_batanghari,
         regencies=Regency.objects.filter(code__in=["15.04", "15.06"]),
     )
     entry = LogEntry.objects.get_for_object(cast.bnnk_batanghari).latest("timestamp")
@@ -44,12 +50,17 @@ def test_coverage_changes_are_audited(cast: Cast) -> None:
 def test_changes_through_the_admin_are_audited_with_the_actor(cast: Cast, client: Client) -> None:
     client.force_login(cast.ani)
     url = reverse("admin:accounts_organization_change", args=[cast.kesbangpol_batanghari.pk])
-    response = client.post(url, {
-        "name": "Badan Kesbangpol Kabupaten Batanghari",
-        "kind": "institution", "sector": "pemda",
-        "province": cast.kesbangpol_batanghari.province_id,
-        "regency": cast.kesbangpol_batanghari.regency_id, "is_active": "on",
-    })
+    response = client.post(
+        url,
+        {
+            "name": "Badan Kesbangpol Kabupaten Batanghari",
+            "kind": "institution",
+            "sector": "pemda",
+            "province": cast.kesbangpol_batanghari.province_id,
+            "regency": cast.kesbangpol_batanghari.regency_id,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = LogEntry.objects.get_for_object(cast.kesbangpol_batanghari).latest("timestamp")
     assert entry.actor == cast.ani
@@ -75,16 +86,23 @@ def test_user_scope_must_match_role(cast: Cast) -> None:
 
     with pytest.raises(ValidationError):
         actions.create_user(
-            actor=cast.ani, username="x1", password=None, role=Role.REGENCY_OPERATOR,
+            actor=cast.ani,
+            username="x1",
+            password=None,
+            role=Role.REGENCY_OPERATOR,
             province=cast.budi.province,
         )
     with pytest.raises(ValidationError):
         actions.create_user(
-            actor=cast.ani, username="x2", password=None, role=Role.PROVINCE_OPERATOR,
+            actor=cast.ani,
+            username="x2",
+            password=None,
+            role=Role.PROVINCE_OPERATOR,
             regency=Regency.objects.get(code="15.04"),
         )
     with pytest.raises(ValidationError):
         actions.set_bnnk_coverage(
-            actor=cast.ani, bnnk=cast.bnnk_batanghari,
+            actor=cast.ani,
+            bnnk=cast.bnnk_batanghari,
             regencies=Regency.objects.filter(code="11.08"),
         )

@@ -56,7 +56,9 @@ EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
     "province_detail": _expect((OK, OK), (OK, HIDDEN)),
     "regency_detail": _expect((OK, OK), (OK, HIDDEN)),
     "organization_list": {
-        **ALL_OK, "focal_point": (DENIED, DENIED), "enumerator": (DENIED, DENIED)
+        **ALL_OK,
+        "focal_point": (DENIED, DENIED),
+        "enumerator": (DENIED, DENIED),
     },
     "organization_detail": {
         **_expect((OK, OK), (OK, HIDDEN)),
@@ -64,14 +66,13 @@ EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
         "enumerator": (DENIED, DENIED),
     },
     "user_list": {
-        r: (OK, OK) if r in ("national_admin", "province_operator", "regency_operator")
+        r: (OK, OK)
+        if r in ("national_admin", "province_operator", "regency_operator")
         else (DENIED, DENIED)
         for r in ROLES
     },
     "audit_list": {r: (OK, OK) if r == "national_admin" else (DENIED, DENIED) for r in ROLES},
-    "admin": {
-        r: (OK, OK) if r == "national_admin" else (ADMIN_LOGIN, ADMIN_LOGIN) for r in ROLES
-    },
+    "admin": {r: (OK, OK) if r == "national_admin" else (ADMIN_LOGIN, ADMIN_LOGIN) for r in ROLES},
 }
 
 
@@ -142,4 +143,6 @@ def test_province_page_does_not_grow_queries_with_regencies(
 ) -> None:
     client.force_login(cast.ani)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
-        assert client.get(reverse("province_detail", args=["32"])).status_code == 200  # 27 regencies
+        assert (
+            client.get(reverse("province_detail", args=["32"])).status_code == 200
+        )  # 27 regencies

@@ -16,11 +16,15 @@ PROD_ENV = {
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("KOTAN_", "DATABASE_URL"))}
+    drop = ("KOTAN_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "kotan.cli", *args],
         env={**base, "DJANGO_SETTINGS_MODULE": "kotan.settings", **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -55,7 +55,9 @@ def create_organization(
 
 
 @transaction.atomic
-def set_bnnk_coverage(*, actor: User | None, bnnk: Organization, regencies: Iterable[Regency]) -> None:
+def set_bnnk_coverage(
+    *, actor: User | None, bnnk: Organization, regencies: Iterable[Regency]
+) -> None:
     """Replace the regencies a BNNK covers (the rest fall back to the BNNP)."""
     wanted = list(regencies)
     if bnnk.kind != Organization.Kind.BNNK:

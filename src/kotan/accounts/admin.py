@@ -18,7 +18,15 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class KotanUserAdmin(UserAdmin):
-    list_display = ["username", "full_name", "role", "organization", "province", "regency", "is_active"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "organization",
+        "province",
+        "regency",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "province"]
     search_fields = ["username", "full_name", "email"]
     list_select_related = ["organization", "province", "regency"]
@@ -33,5 +41,8 @@ class KotanUserAdmin(UserAdmin):
     )
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2")}),
-        (_("Peran dan cakupan"), {"fields": ("full_name", "email", "role", "organization", "province", "regency")}),
+        (
+            _("Peran dan cakupan"),
+            {"fields": ("full_name", "email", "role", "organization", "province", "regency")},
+        ),
     )

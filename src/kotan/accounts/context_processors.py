@@ -39,5 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             active = request.path == url if name == "home" else request.path.startswith(url)
             items.append(NavItem(label, url, active))
     if user.is_staff:
-        items.append(NavItem(_("Admin"), reverse("admin:index"), request.path.startswith("/admin/")))
+        items.append(
+            NavItem(_("Admin"), reverse("admin:index"), request.path.startswith("/admin/"))
+        )
     return {"nav_items": items}

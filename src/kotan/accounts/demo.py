@@ -27,17 +27,42 @@ class DemoAccount:
 # Aceh gives an operator from another province who must see nothing of Jambi's.
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "Admin Nasional (demo)", Role.NATIONAL_ADMIN, organization="BNN RI"),
-    DemoAccount("bnnp.jambi", "Operator BNNP Jambi (demo)", Role.PROVINCE_OPERATOR,
-                organization="BNNP Jambi", province="15"),
-    DemoAccount("bnnk.batanghari", "Operator BNNK Batanghari (demo)", Role.REGENCY_OPERATOR,
-                organization="BNNK Batanghari", regency="15.04"),
-    DemoAccount("kesbangpol.batanghari", "Focal Point Kesbangpol Batanghari (demo)",
-                Role.FOCAL_POINT, organization="Kesbangpol Kabupaten Batanghari", regency="15.04"),
-    DemoAccount("enumerator.batanghari", "Enumerator Batanghari (demo)", Role.ENUMERATOR,
-                organization="BNNK Batanghari", regency="15.04"),
+    DemoAccount(
+        "bnnp.jambi",
+        "Operator BNNP Jambi (demo)",
+        Role.PROVINCE_OPERATOR,
+        organization="BNNP Jambi",
+        province="15",
+    ),
+    DemoAccount(
+        "bnnk.batanghari",
+        "Operator BNNK Batanghari (demo)",
+        Role.REGENCY_OPERATOR,
+        organization="BNNK Batanghari",
+        regency="15.04",
+    ),
+    DemoAccount(
+        "kesbangpol.batanghari",
+        "Focal Point Kesbangpol Batanghari (demo)",
+        Role.FOCAL_POINT,
+        organization="Kesbangpol Kabupaten Batanghari",
+        regency="15.04",
+    ),
+    DemoAccount(
+        "enumerator.batanghari",
+        "Enumerator Batanghari (demo)",
+        Role.ENUMERATOR,
+        organization="BNNK Batanghari",
+        regency="15.04",
+    ),
     DemoAccount("pemantau", "Pemantau Pimpinan (demo)", Role.VIEWER, organization="BNN RI"),
-    DemoAccount("bnnp.aceh", "Operator BNNP Aceh (demo)", Role.PROVINCE_OPERATOR,
-                organization="BNNP Aceh", province="11"),
+    DemoAccount(
+        "bnnp.aceh",
+        "Operator BNNP Aceh (demo)",
+        Role.PROVINCE_OPERATOR,
+        organization="BNNP Aceh",
+        province="11",
+    ),
 ]
 
 
@@ -54,8 +79,9 @@ def load_demo() -> list[DemoAccount]:
             )
     # Illustrative BNNK offices: one in every city, plus Batanghari covering Muaro Jambi too;
     # the remaining regencies fall back to their BNNP.
-    bnnk_seats = list(Regency.objects.filter(kind=Regency.Kind.KOTA)) + [
-        Regency.objects.get(code="15.04")
+    bnnk_seats = [
+        *Regency.objects.filter(kind=Regency.Kind.KOTA),
+        Regency.objects.get(code="15.04"),
     ]
     for seat in bnnk_seats:
         name = f"BNNK {seat.name.removeprefix('Kabupaten ')}"
@@ -64,7 +90,10 @@ def load_demo() -> list[DemoAccount]:
             if seat.code == "15.04":
                 covered.append(Regency.objects.get(code="15.05"))
             actions.create_organization(
-                actor=None, name=name, kind=Organization.Kind.BNNK, regency=seat,
+                actor=None,
+                name=name,
+                kind=Organization.Kind.BNNK,
+                regency=seat,
                 covered_regencies=covered,
             )
     for regency_code in ("15.04", "15.71"):
@@ -72,14 +101,20 @@ def load_demo() -> list[DemoAccount]:
         name = f"Kesbangpol {regency.name}"
         if not Organization.objects.filter(name=name).exists():
             actions.create_organization(
-                actor=None, name=name, kind=Organization.Kind.INSTITUTION,
-                sector=Organization.Sector.PEMDA, regency=regency,
+                actor=None,
+                name=name,
+                kind=Organization.Kind.INSTITUTION,
+                sector=Organization.Sector.PEMDA,
+                regency=regency,
             )
     jambi = Province.objects.get(code="15")
     if not Organization.objects.filter(name="Kesbangpol Provinsi Jambi").exists():
         actions.create_organization(
-            actor=None, name="Kesbangpol Provinsi Jambi", kind=Organization.Kind.INSTITUTION,
-            sector=Organization.Sector.PEMDA, province=jambi,
+            actor=None,
+            name="Kesbangpol Provinsi Jambi",
+            kind=Organization.Kind.INSTITUTION,
+            sector=Organization.Sector.PEMDA,
+            province=jambi,
         )
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():

@@ -31,18 +31,31 @@ class Organization(models.Model):
 
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
-    sector = models.CharField(_("sektor"), max_length=20, choices=Sector.choices, default=Sector.BNN)
+    sector = models.CharField(
+        _("sektor"), max_length=20, choices=Sector.choices, default=Sector.BNN
+    )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
         verbose_name=_("provinsi"),
     )
     regency = models.ForeignKey(
-        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        Regency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
         verbose_name=_("kabupaten/kota"),
         help_text=_("Kedudukan kantor atau instansi; kosong untuk BNN RI dan BNNP."),
     )
     covered_regencies = models.ManyToManyField(
-        Regency, blank=True, related_name="covering_bnnk", verbose_name=_("wilayah kerja"),
+        Regency,
+        blank=True,
+        related_name="covering_bnnk",
+        verbose_name=_("wilayah kerja"),
         help_text=_("Hanya untuk BNNK: kabupaten/kota yang ditangani."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -81,7 +94,11 @@ class Organization(models.Model):
             raise ValidationError(_("BNNP harus memiliki provinsi dan tanpa kabupaten/kota."))
         if self.kind == self.Kind.BNNK and not self.regency_id:
             raise ValidationError(_("BNNK harus berkedudukan di sebuah kabupaten/kota."))
-        if self.regency_id and self.province_id and self.regency.province_id != self.province_id:
+        if (
+            self.regency is not None
+            and self.province_id
+            and self.regency.province_id != self.province_id
+        ):
             raise ValidationError(_("Kabupaten/kota tidak berada di provinsi yang dipilih."))
 
 
@@ -111,15 +128,27 @@ class User(AbstractUser):
     phone = models.CharField(_("nomor telepon"), max_length=30, blank=True)
     role = models.CharField(_("peran"), max_length=30, choices=Role.choices, default=Role.VIEWER)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("organisasi"),
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("provinsi (cakupan)"),
     )
     regency = models.ForeignKey(
-        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Regency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("kabupaten/kota (cakupan)"),
     )
 
@@ -138,10 +167,13 @@ class User(AbstractUser):
                 name="user_scope_matches_role",
                 condition=(
                     models.Q(role="national_admin", province__isnull=True, regency__isnull=True)
-                    | models.Q(role="province_operator", province__isnull=False, regency__isnull=True)
+                    | models.Q(
+                        role="province_operator", province__isnull=False, regency__isnull=True
+                    )
                     | models.Q(
                         role__in=["regency_operator", "focal_point", "enumerator"],
-                        province__isnull=False, regency__isnull=False,
+                        province__isnull=False,
+                        regency__isnull=False,
                     )
                     | models.Q(role="viewer")
                 ),

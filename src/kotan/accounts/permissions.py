@@ -43,7 +43,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
 ViewFunc = Callable[..., HttpResponse]

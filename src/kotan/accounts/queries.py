@@ -30,4 +30,6 @@ def covering_units(regencies: Iterable[Regency]) -> dict[int, Organization | Non
             province_id__in={r.province_id for r in regencies},
         )
     }
-    return {r.pk: bnnk_by_regency.get(r.pk) or bnnp_by_province.get(r.province_id) for r in regencies}
+    return {
+        r.pk: bnnk_by_regency.get(r.pk) or bnnp_by_province.get(r.province_id) for r in regencies
+    }

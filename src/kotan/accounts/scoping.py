@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -85,7 +85,7 @@ def user_scope(user: User | AnonymousUser) -> Scope:
         return NO_SCOPE
     cached: Scope | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = _compute_scope(user)  # type: ignore[arg-type]
+        cached = _compute_scope(user)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -114,11 +114,9 @@ def scope_queryset(user: User | AnonymousUser, queryset: models.QuerySet[M]) -> 
     return queryset.filter(**{f"{regency_lookup}__in": scope.regency_ids})
 
 
-def get_scoped_or_404(
-    user: User | AnonymousUser, queryset: models.QuerySet[M], **lookup: Any
-) -> M:
+def get_scoped_or_404(user: User | AnonymousUser, queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Load one row the user may see; a row outside the scope is indistinguishable from none."""
     try:
         return scope_queryset(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc

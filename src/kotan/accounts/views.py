@@ -15,9 +15,7 @@ PAGE_SIZE = 50
 
 @require(Capability.VIEW_ORGANIZATIONS)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    orgs = scope_queryset(
-        request.user, Organization.objects.select_related("province", "regency")
-    )
+    orgs = scope_queryset(request.user, Organization.objects.select_related("province", "regency"))
     kind = request.GET.get("jenis", "")
     if kind in Organization.Kind.values:
         orgs = orgs.filter(kind=kind)

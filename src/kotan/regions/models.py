@@ -12,8 +12,12 @@ class Province(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=2, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     capital = models.CharField(_("ibu kota"), max_length=100, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     # How the accounts scoping helper reaches the region of a row of this model.
     scope_province_lookup = "pk"
@@ -42,8 +46,12 @@ class Regency(models.Model):
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("nama"), max_length=100)
     capital = models.CharField(_("ibu kota"), max_length=100, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     scope_province_lookup = "province"
     scope_regency_lookup = "pk"

@@ -36,9 +36,7 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require(Capability.VIEW_REGIONS)
 def regency_detail(request: HttpRequest, code: str) -> HttpResponse:
-    regency = get_scoped_or_404(
-        request.user, Regency.objects.select_related("province"), code=code
-    )
+    regency = get_scoped_or_404(request.user, Regency.objects.select_related("province"), code=code)
     unit = covering_units([regency])[regency.pk]
     institutions = scope_queryset(
         request.user, Organization.objects.filter(regency=regency).exclude(kind="bnnk")

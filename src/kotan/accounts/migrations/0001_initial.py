@@ -3,82 +3,301 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import kotan.accounts.models
 from django.db import migrations, models
+
+import kotan.accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('regions', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('kind', models.CharField(choices=[('bnn_ri', 'BNN RI (pusat)'), ('bnnp', 'BNNP (provinsi)'), ('bnnk', 'BNNK (kabupaten/kota)'), ('institution', 'Instansi daerah')], max_length=20, verbose_name='jenis')),
-                ('sector', models.CharField(choices=[('bnn', 'BNN'), ('pemda', 'Pemerintah daerah / OPD'), ('education', 'Pendidikan'), ('business', 'Swasta / BUMN / BUMD'), ('community', 'Masyarakat'), ('vertical', 'Instansi vertikal')], default='bnn', max_length=20, verbose_name='sektor')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('covered_regencies', models.ManyToManyField(blank=True, help_text='Hanya untuk BNNK: kabupaten/kota yang ditangani.', related_name='covering_bnnk', to='regions.regency', verbose_name='wilayah kerja')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='regions.province', verbose_name='provinsi')),
-                ('regency', models.ForeignKey(blank=True, help_text='Kedudukan kantor atau instansi; kosong untuk BNN RI dan BNNP.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='regions.regency', verbose_name='kabupaten/kota')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bnn_ri", "BNN RI (pusat)"),
+                            ("bnnp", "BNNP (provinsi)"),
+                            ("bnnk", "BNNK (kabupaten/kota)"),
+                            ("institution", "Instansi daerah"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("bnn", "BNN"),
+                            ("pemda", "Pemerintah daerah / OPD"),
+                            ("education", "Pendidikan"),
+                            ("business", "Swasta / BUMN / BUMD"),
+                            ("community", "Masyarakat"),
+                            ("vertical", "Instansi vertikal"),
+                        ],
+                        default="bnn",
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "covered_regencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Hanya untuk BNNK: kabupaten/kota yang ditangani.",
+                        related_name="covering_bnnk",
+                        to="regions.regency",
+                        verbose_name="wilayah kerja",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="regions.province",
+                        verbose_name="provinsi",
+                    ),
+                ),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kedudukan kantor atau instansi; kosong untuk BNN RI dan BNNP.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="regions.regency",
+                        verbose_name="kabupaten/kota",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisasi',
-                'verbose_name_plural': 'organisasi',
-                'ordering': ['kind', 'province__code', 'regency__code', 'name'],
+                "verbose_name": "organisasi",
+                "verbose_name_plural": "organisasi",
+                "ordering": ["kind", "province__code", "regency__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='nama lengkap')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='nomor telepon')),
-                ('role', models.CharField(choices=[('national_admin', 'Admin nasional (BNN RI)'), ('province_operator', 'Operator provinsi (BNNP)'), ('regency_operator', 'Operator kabupaten/kota (BNNK)'), ('focal_point', 'Focal point instansi'), ('enumerator', 'Enumerator'), ('viewer', 'Pemantau')], default='viewer', max_length=30, verbose_name='peran')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.province', verbose_name='provinsi (cakupan)')),
-                ('regency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.regency', verbose_name='kabupaten/kota (cakupan)')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='accounts.organization', verbose_name='organisasi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="nama lengkap"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="nomor telepon"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("national_admin", "Admin nasional (BNN RI)"),
+                            ("province_operator", "Operator provinsi (BNNP)"),
+                            ("regency_operator", "Operator kabupaten/kota (BNNK)"),
+                            ("focal_point", "Focal point instansi"),
+                            ("enumerator", "Enumerator"),
+                            ("viewer", "Pemantau"),
+                        ],
+                        default="viewer",
+                        max_length=30,
+                        verbose_name="peran",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.province",
+                        verbose_name="provinsi (cakupan)",
+                    ),
+                ),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.regency",
+                        verbose_name="kabupaten/kota (cakupan)",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="accounts.organization",
+                        verbose_name="organisasi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengguna',
-                'verbose_name_plural': 'pengguna',
-                'ordering': ['username'],
+                "verbose_name": "pengguna",
+                "verbose_name_plural": "pengguna",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', kotan.accounts.models.KotanUserManager()),
+                ("objects", kotan.accounts.models.KotanUserManager()),
             ],
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'bnn_ri'), ('province__isnull', True), ('regency__isnull', True)), models.Q(('kind', 'bnnp'), ('province__isnull', False), ('regency__isnull', True)), models.Q(('kind__in', ['bnnk', 'institution']), ('province__isnull', False)), _connector='OR'), name='organization_region_matches_kind'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "bnn_ri"), ("province__isnull", True), ("regency__isnull", True)
+                    ),
+                    models.Q(
+                        ("kind", "bnnp"), ("province__isnull", False), ("regency__isnull", True)
+                    ),
+                    models.Q(("kind__in", ["bnnk", "institution"]), ("province__isnull", False)),
+                    _connector="OR",
+                ),
+                name="organization_region_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'bnnp')), fields=('province',), name='one_bnnp_per_province'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "bnnp")),
+                fields=("province",),
+                name="one_bnnp_per_province",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'bnn_ri')), fields=('kind',), name='one_bnn_ri'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "bnn_ri")), fields=("kind",), name="one_bnn_ri"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('province__isnull', True), ('regency__isnull', True), ('role', 'national_admin')), models.Q(('province__isnull', False), ('regency__isnull', True), ('role', 'province_operator')), models.Q(('province__isnull', False), ('regency__isnull', False), ('role__in', ['regency_operator', 'focal_point', 'enumerator'])), ('role', 'viewer'), _connector='OR'), name='user_scope_matches_role'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("province__isnull", True),
+                        ("regency__isnull", True),
+                        ("role", "national_admin"),
+                    ),
+                    models.Q(
+                        ("province__isnull", False),
+                        ("regency__isnull", True),
+                        ("role", "province_operator"),
+                    ),
+                    models.Q(
+                        ("province__isnull", False),
+                        ("regency__isnull", False),
+                        ("role__in", ["regency_operator", "focal_point", "enumerator"]),
+                    ),
+                    ("role", "viewer"),
+                    _connector="OR",
+                ),
+                name="user_scope_matches_role",
+            ),
         ),
     ]

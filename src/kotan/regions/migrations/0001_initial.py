@@ -5,46 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='kode Kemendagri')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('capital', models.CharField(blank=True, max_length=100, verbose_name='ibu kota')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='lintang')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='bujur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=2, unique=True, verbose_name="kode Kemendagri"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("capital", models.CharField(blank=True, max_length=100, verbose_name="ibu kota")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="lintang",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="bujur"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'provinsi',
-                'verbose_name_plural': 'provinsi',
-                'ordering': ['code'],
+                "verbose_name": "provinsi",
+                "verbose_name_plural": "provinsi",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Regency',
+            name="Regency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='kode Kemendagri')),
-                ('kind', models.CharField(choices=[('kabupaten', 'Kabupaten'), ('kota', 'Kota')], max_length=10, verbose_name='jenis')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('capital', models.CharField(blank=True, max_length=100, verbose_name='ibu kota')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='lintang')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='bujur')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regencies', to='regions.province', verbose_name='provinsi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=5, unique=True, verbose_name="kode Kemendagri"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("kabupaten", "Kabupaten"), ("kota", "Kota")],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("capital", models.CharField(blank=True, max_length=100, verbose_name="ibu kota")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="lintang",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="bujur"
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regencies",
+                        to="regions.province",
+                        verbose_name="provinsi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kabupaten/kota',
-                'verbose_name_plural': 'kabupaten/kota',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['kabupaten', 'kota'])), name='regency_kind_valid')],
+                "verbose_name": "kabupaten/kota",
+                "verbose_name_plural": "kabupaten/kota",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["kabupaten", "kota"])),
+                        name="regency_kind_valid",
+                    )
+                ],
             },
         ),
     ]

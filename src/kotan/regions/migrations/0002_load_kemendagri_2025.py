@@ -15,7 +15,9 @@ def load(apps, schema_editor):
         return
     reference = read_reference()
     provinces = Province.objects.bulk_create(
-        Province(code=r.code, name=r.name, capital=r.capital, latitude=r.latitude, longitude=r.longitude)
+        Province(
+            code=r.code, name=r.name, capital=r.capital, latitude=r.latitude, longitude=r.longitude
+        )
         for r in reference.provinces
     )
     by_code = {p.code: p for p in Province.objects.all()}

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--allow-production", action="store_true",
+            "--allow-production",
+            action="store_true",
             help="Load demo accounts even with DEBUG off (training servers only).",
         )
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             )
         accounts = load_demo()
         self.stdout.write("")
-        self.stdout.write("Akun demo SI-KOTAN (kata sandi untuk semua: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Akun demo SI-KOTAN (kata sandi untuk semua: {DEMO_PASSWORD})")
         width = max(len(a.username) for a in accounts)
         for a in accounts:
             self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name}")

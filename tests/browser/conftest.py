@@ -1,0 +1,63 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, against the live server."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("KOTAN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    """Chromium, started after the test database exists.
+
+    Playwright's sync API runs an event loop in this thread; creating the test database (and
+    serialising it for ``serialized_rollback``) must happen before that loop starts.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make system-deps` "
+            "(apt-get install -y chromium chromium-driver)"
+        )
+    # Playwright drives its own event loop; Django must not see it as an async context.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def reference_regions(transactional_db: None) -> None:
+    """Browser tests run in real transactions; the flush after each one empties every table,
+    so put the reference regions back the way the data migration does (no audit noise)."""
+    from django.apps import apps
+
+    importlib.import_module("kotan.regions.migrations.0002_load_kemendagri_2025").load(apps, None)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,104 @@
+"""The base layout in a real browser: login, role navigation, phone and desktop, a11y, weight."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, Response
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.conftest import PASSWORD, Cast
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+CSS_JS_BUDGET_GZIP = 50 * 1024
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.parametrize(("size_name", "size"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_login_and_role_navigation(
+    cast: Cast, live_server: object, page: Page, size_name: str, size: dict[str, int]
+) -> None:
+    base = str(live_server)
+    page.set_viewport_size(size)  # type: ignore[arg-type]
+    page.goto(f"{base}/akun/masuk/")
+    screenshot(page, f"login-{size_name}")
+    log_in(page, base, "budi")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Selamat datang")
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    assert nav.get_by_role("link", name="Wilayah").is_visible()
+    assert nav.get_by_role("link", name="Pengguna").is_visible()
+    assert nav.get_by_role("link", name="Jejak audit").count() == 0  # admins only
+    screenshot(page, f"home-province-operator-{size_name}")
+    nav.get_by_role("link", name="Wilayah").click()
+    page.get_by_role("link", name="Jambi").click()
+    assert page.get_by_role("cell", name="Kabupaten Batanghari").count() == 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"horizontal scroll of {overflow}px at {size_name} size"
+    screenshot(page, f"province-jambi-{size_name}")
+
+
+def test_enumerator_navigation_is_minimal(cast: Cast, live_server: object, page: Page) -> None:
+    log_in(page, str(live_server), "eko")
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    assert [a.inner_text() for a in nav.get_by_role("link").all()] == ["Beranda", "Wilayah"]
+
+
+def test_language_switch_to_english(cast: Cast, live_server: object, page: Page) -> None:
+    base = str(live_server)
+    page.goto(f"{base}/akun/masuk/")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in to SI-KOTAN"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Masuk ke SI-KOTAN"
+
+
+PAGES = [
+    "/akun/masuk/",
+    "/",
+    "/wilayah/",
+    "/wilayah/15/",
+    "/wilayah/15.04/",
+    "/organisasi/",
+    "/pengguna/",
+    "/audit/",
+]
+
+
+def test_pages_pass_axe_and_stay_under_the_weight_budget(
+    cast: Cast, live_server: object, page: Page
+) -> None:
+    base = str(live_server)
+    log_in(page, base, "ani")
+    axe = Axe()
+    assets: list[Response] = []
+
+    def collect(response: Response) -> None:
+        if response.request.resource_type in ("stylesheet", "script"):
+            assets.append(response)
+
+    page.on("response", collect)
+    for path in PAGES:
+        assets.clear()
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+        assert assets, f"{path}: no stylesheet loaded"
+        assert all(r.status in (200, 304) for r in assets), [(r.url, r.status) for r in assets]
+        # A cached asset answers 304 with no body: weigh what a first visit downloads.
+        weight = sum(len(gzip.compress(page.request.get(r.url).body())) for r in assets)
+        assert weight < CSS_JS_BUDGET_GZIP, f"{path}: {weight} B of CSS+JS gzipped"
+        result = axe.run(page)
+        assert result.violations_count == 0, f"{path}: {result.generate_report()}"
