@@ -18,6 +18,12 @@ def test_login_page_is_in_bahasa_indonesia(client: Client, db: None) -> None:
     assert "Masuk ke SI-KOTAN" in body and "Kata sandi" in body
 
 
+def test_browser_language_does_not_override_bahasa_indonesia(client: Client, db: None) -> None:
+    response = client.get(LOGIN, headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Masuk ke SI-KOTAN" in response.content.decode()
+    assert response["Content-Language"] == "id"
+
+
 def test_login_page_switches_to_english(client: Client, db: None) -> None:
     response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
     assert response.status_code == 302

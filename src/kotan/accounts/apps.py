@@ -14,4 +14,9 @@ class AccountsConfig(AppConfig):
         from kotan.accounts.models import Organization, User
 
         auditlog.register(Organization, m2m_fields={"covered_regencies"})
-        auditlog.register(User, exclude_fields=["last_login"], mask_fields=["password"])
+        auditlog.register(
+            User,
+            exclude_fields=["last_login"],
+            mask_fields=["password"],
+            mask_callable="kotan.accounts.audit.mask_secret",
+        )
