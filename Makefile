@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
-.PHONY: install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+.PHONY: bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+## Page weight of the main pages (demo database).
+bench-weight: setup
+	$(DEV_ENV) $(BIN)/python benchmarks/page_weight.py

@@ -1,0 +1,49 @@
+"""Page weight of the main pages: HTML, CSS and JS, raw and gzipped, as a first visit sees them.
+
+Run with `make bench-weight` (uses the demo SQLite database from `make setup`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotan.settings")
+os.environ.setdefault("KOTAN_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+from kotan.accounts.models import User  # noqa: E402
+
+PAGES = ["/akun/masuk/", "/", "/wilayah/", "/wilayah/15/", "/wilayah/15.04/", "/organisasi/",
+         "/pengguna/", "/audit/"]
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
+
+
+def main() -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"{'page':<18}{'html':>8}{'html gz':>9}{'css+js':>8}{'css+js gz':>11}{'total gz':>10}")
+    for path in PAGES:
+        if path != "/akun/masuk/" and "_auth_user_id" not in client.session:
+            client.force_login(User.objects.get(username="admin"))
+        html = client.get(path).content
+        assets = [
+            b"".join(client.get(url).streaming_content)  # type: ignore[attr-defined]
+            for url in sorted(set(ASSET.findall(html.decode())))
+        ]
+        html_gz = len(gzip.compress(html))
+        raw = sum(len(a) for a in assets)
+        gz = sum(len(gzip.compress(a)) for a in assets)
+        print(f"{path:<18}{len(html):>8}{html_gz:>9}{raw:>8}{gz:>11}{html_gz + gz:>10}")
+
+
+if __name__ == "__main__":
+    main()
