@@ -23,8 +23,16 @@ from django.test import Client  # noqa: E402
 
 from kotan.accounts.models import User  # noqa: E402
 
-PAGES = ["/akun/masuk/", "/", "/wilayah/", "/wilayah/15/", "/wilayah/15.04/", "/organisasi/",
-         "/pengguna/", "/audit/"]
+PAGES = [
+    "/akun/masuk/",
+    "/",
+    "/wilayah/",
+    "/wilayah/15/",
+    "/wilayah/15.04/",
+    "/organisasi/",
+    "/pengguna/",
+    "/audit/",
+]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 
 

@@ -54,6 +54,7 @@ def test_lockout_after_repeated_failures(cast: Cast, client: Client) -> None:
     locked = client.post(LOGIN, {"username": "budi", "password": "salah"})
     assert locked.status_code == 429
     assert "Akun terkunci sementara" in locked.content.decode()
+    assert f"Coba lagi dalam {settings.AXES_COOLOFF_TIME * 60:.0f} menit" in locked.content.decode()
     # Even the right password is refused while locked.
     again = client.post(LOGIN, {"username": "budi", "password": PASSWORD})
     assert again.status_code == 429

@@ -6,10 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Province(models.Model):
-    """A province (provinsi), Kemendagri code of two digits, e.g. "15" Jambi."""
+class Place(models.Model):
+    """Name and capital-city point, shared by provinces and regencies."""
 
-    code = models.CharField(_("kode Kemendagri"), max_length=2, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     capital = models.CharField(_("ibu kota"), max_length=100, blank=True)
     latitude = models.DecimalField(
@@ -18,6 +17,18 @@ class Province(models.Model):
     longitude = models.DecimalField(
         _("bujur"), max_digits=8, decimal_places=5, null=True, blank=True
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(Place):
+    """A province (provinsi), Kemendagri code of two digits, e.g. "15" Jambi."""
+
+    code = models.CharField(_("kode Kemendagri"), max_length=2, unique=True)
 
     # How the accounts scoping helper reaches the region of a row of this model.
     scope_province_lookup = "pk"
@@ -28,11 +39,8 @@ class Province(models.Model):
         verbose_name = _("provinsi")
         verbose_name_plural = _("provinsi")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Regency(models.Model):
+class Regency(Place):
     """A regency (kabupaten) or city (kota), Kemendagri code "PP.RR", e.g. "15.04"."""
 
     class Kind(models.TextChoices):
@@ -44,14 +52,6 @@ class Regency(models.Model):
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("provinsi")
     )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("nama"), max_length=100)
-    capital = models.CharField(_("ibu kota"), max_length=100, blank=True)
-    latitude = models.DecimalField(
-        _("lintang"), max_digits=8, decimal_places=5, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("bujur"), max_digits=8, decimal_places=5, null=True, blank=True
-    )
 
     scope_province_lookup = "province"
     scope_regency_lookup = "pk"
@@ -65,6 +65,3 @@ class Regency(models.Model):
                 condition=models.Q(kind__in=["kabupaten", "kota"]), name="regency_kind_valid"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name

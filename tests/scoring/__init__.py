@@ -1,0 +1,1 @@
+"""Scoring tests, without Django."""
