@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotan.settings")
 os.environ.setdefault("KOTAN_DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
