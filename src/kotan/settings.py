@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kotan.core",
     "kotan.regions",
     "kotan.accounts",
+    "kotan.instruments",
     "kotan.dashboard",
 ]
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from kotan.core.problems import Problem, ProblemsError, register_messages
 
 AGGREGATIONS = ("pooled", "unit-balanced")
 CATEGORY_PRESETS = ("2019", "2021", "2022")
@@ -75,24 +77,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    location: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, language: str = "id") -> str:
-        indonesian, english = MESSAGES[self.code]
-        text = (english if language == "en" else indonesian).format(**self.params)
-        return f"{self.location}: {text}" if self.location else text
+register_messages(MESSAGES)
 
 
-class InstrumentError(ValueError):
+class InstrumentError(ProblemsError):
     """A malformed instrument; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(p.message() for p in problems))
 
 
 @dataclass(frozen=True)

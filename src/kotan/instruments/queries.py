@@ -1,0 +1,65 @@
+"""Reading instruments back as plain specs (for export and for the scoring engine)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kotan.instruments.models import Instrument
+from kotan.instruments.spec import (
+    AnswerOption,
+    Indicator,
+    InstrumentSpec,
+    Item,
+    Unit,
+    Variable,
+)
+
+
+def instrument_spec(instrument: Instrument) -> InstrumentSpec:
+    """The stored instrument as a spec; equal to the spec it was imported from. Six queries."""
+    items_by_indicator: dict[int, list[Item]] = defaultdict(list)
+    for item in instrument.items.order_by("order").prefetch_related("units"):
+        units = tuple(u.code for u in sorted(item.units.all(), key=lambda u: u.order))
+        items_by_indicator[item.indicator_id].append(
+            Item(code=item.code, text=item.text, units=units, weight=item.weight)
+        )
+    indicators_by_variable: dict[int, list[Indicator]] = defaultdict(list)
+    for ind in instrument.indicators.order_by("order"):
+        indicators_by_variable[ind.variable_id].append(
+            Indicator(
+                code=ind.code,
+                name=ind.name,
+                weight=ind.weight,
+                items=tuple(items_by_indicator[ind.pk]),
+            )
+        )
+    return InstrumentSpec(
+        code=instrument.code,
+        year=instrument.year,
+        version=instrument.version,
+        title=instrument.title,
+        description=instrument.description,
+        is_example=instrument.is_example,
+        scale_min=instrument.scale_min,
+        scale_max=instrument.scale_max,
+        aggregation=instrument.aggregation,
+        min_respondents=instrument.min_respondents,
+        categories=instrument.categories,
+        answer_options=tuple(
+            AnswerOption(code=o.code, label=o.label, score=o.score)
+            for o in instrument.options.order_by("order")
+        ),
+        units=tuple(
+            Unit(code=u.code, name=u.name, quota=u.quota)
+            for u in instrument.units.order_by("order")
+        ),
+        variables=tuple(
+            Variable(
+                code=v.code,
+                name=v.name,
+                weight=v.weight,
+                indicators=tuple(indicators_by_variable[v.pk]),
+            )
+            for v in instrument.variables.order_by("order")
+        ),
+    )
