@@ -1,4 +1,4 @@
-"""The ``kotan`` command: Django management commands for this project."""
+"""The ``kotan`` command: file commands (no database) and Django's management commands."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ import sys
 
 
 def main() -> None:
+    from kotan.commands import is_file_command
+
+    if is_file_command(sys.argv):
+        from kotan.commands import main as file_main
+
+        sys.exit(file_main(sys.argv))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotan.settings")
     from django.core.management import execute_from_command_line
 
