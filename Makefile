@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
-.PHONY: bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+.PHONY: bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,3 +84,7 @@ clean:
 ## Page weight of the main pages (demo database).
 bench-weight: setup
 	$(DEV_ENV) $(BIN)/python benchmarks/page_weight.py
+
+## Scoring the national synthetic set: time and memory, against a pandas baseline.
+bench-scoring: install
+	$(BIN)/python benchmarks/scoring.py
