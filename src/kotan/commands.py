@@ -58,9 +58,9 @@ def write_instrument(spec: InstrumentSpec, path: Path) -> None:
 
 
 def _default_instrument() -> Path:
-    import kotan
+    from kotan.instruments.spec import EXAMPLE
 
-    return Path(kotan.__file__).parent / "instruments" / "data" / "ikotan_contoh.yaml"
+    return EXAMPLE
 
 
 def cmd_score(args: argparse.Namespace) -> int:

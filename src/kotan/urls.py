@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kotan.accounts import views as accounts_views
 from kotan.core import views as core_views
 from kotan.dashboard import views as dashboard_views
+from kotan.instruments import views as instruments_views
 from kotan.regions import views as regions_views
 from kotan.regions.converters import ProvinceCode, RegencyCode
 
@@ -25,6 +26,18 @@ urlpatterns = [
     path("wilayah/", regions_views.province_list, name="province_list"),
     path("wilayah/<province:code>/", regions_views.province_detail, name="province_detail"),
     path("wilayah/<regency:code>/", regions_views.regency_detail, name="regency_detail"),
+    path("instrumen/", instruments_views.instrument_list, name="instrument_list"),
+    path("instrumen/<int:pk>/", instruments_views.instrument_detail, name="instrument_detail"),
+    path(
+        "instrumen/<int:pk>/unduh.<str:fmt>",
+        instruments_views.instrument_download,
+        name="instrument_download",
+    ),
+    path(
+        "instrumen/<int:pk>/<str:action>/",
+        instruments_views.instrument_action,
+        name="instrument_action",
+    ),
     path("organisasi/", accounts_views.organization_list, name="organization_list"),
     path("organisasi/<int:pk>/", accounts_views.organization_detail, name="organization_detail"),
     path("pengguna/", accounts_views.user_list, name="user_list"),

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
 from django.db import transaction
 
-import kotan
 from kotan.instruments import actions
 from kotan.instruments.models import ImmutableInstrument, Instrument, Item, Variable
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentError, InstrumentSpec, load_yaml
+from kotan.instruments.spec import EXAMPLE, InstrumentError, InstrumentSpec, load_yaml
 from tests.conftest import Cast
-
-EXAMPLE = Path(kotan.__file__).parent / "instruments" / "data" / "ikotan_contoh.yaml"
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-import kotan
-from kotan.instruments.spec import InstrumentSpec, load_yaml
+from kotan.instruments.spec import EXAMPLE, InstrumentSpec, load_yaml
 from kotan.regions.reference import read_reference
 from kotan.scoring.files import ResponsesError, parse_responses, read_table
 from kotan.scoring.synthetic import (
@@ -24,7 +23,6 @@ from kotan.scoring.synthetic import (
     pick_regencies,
 )
 
-EXAMPLE = Path(kotan.__file__).parent / "instruments" / "data" / "ikotan_contoh.yaml"
 REGENCIES = [r.code for r in read_reference().regencies]
 
 
@@ -262,3 +260,14 @@ def test_instrument_convert_round_trip(tmp_path: Path, spec: InstrumentSpec) -> 
     assert kotan_cli("instrument", "convert", str(EXAMPLE), str(xlsx)).returncode == 0
     assert kotan_cli("instrument", "convert", str(xlsx), str(back)).returncode == 0
     assert load_yaml(back.read_text(encoding="utf-8")) == spec
+
+
+def test_file_commands_never_import_django() -> None:
+    code = (
+        "import sys, kotan.commands, kotan.scoring.files, kotan.scoring.synthetic, "
+        "kotan.instruments.xlsx; print('django' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"

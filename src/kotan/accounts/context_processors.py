@@ -22,6 +22,7 @@ class NavItem:
 _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Beranda"), "home", None),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
+    (_("Instrumen"), "instrument_list", Capability.VIEW_INSTRUMENTS),
     (_("Organisasi"), "organization_list", Capability.VIEW_ORGANIZATIONS),
     (_("Pengguna"), "user_list", Capability.VIEW_USERS),
     (_("Jejak audit"), "audit_list", Capability.VIEW_AUDIT),

@@ -24,19 +24,33 @@ class Capability(StrEnum):
     VIEW_ORGANIZATIONS = "view_organizations"
     VIEW_USERS = "view_users"
     VIEW_AUDIT = "view_audit"
+    VIEW_INSTRUMENTS = "view_instruments"
+    MANAGE_INSTRUMENTS = "manage_instruments"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.NATIONAL_ADMIN: frozenset(Capability),
     Role.PROVINCE_OPERATOR: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_USERS}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_ORGANIZATIONS,
+            Capability.VIEW_USERS,
+            Capability.VIEW_INSTRUMENTS,
+        }
     ),
     Role.REGENCY_OPERATOR: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_USERS}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_ORGANIZATIONS,
+            Capability.VIEW_USERS,
+            Capability.VIEW_INSTRUMENTS,
+        }
     ),
-    Role.FOCAL_POINT: frozenset({Capability.VIEW_REGIONS}),
-    Role.ENUMERATOR: frozenset({Capability.VIEW_REGIONS}),
-    Role.VIEWER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS}),
+    Role.FOCAL_POINT: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS}),
+    Role.ENUMERATOR: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS}),
+    Role.VIEWER: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_INSTRUMENTS}
+    ),
 }
 
 
@@ -44,6 +58,16 @@ def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a view already guarded by ``require``."""
+    from kotan.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 ViewFunc = Callable[..., HttpResponse]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kotan.core.problems import Problem, ProblemsError, register_messages
 
+EXAMPLE = Path(__file__).resolve().parent / "data" / "ikotan_contoh.yaml"
 AGGREGATIONS = ("pooled", "unit-balanced")
 CATEGORY_PRESETS = ("2019", "2021", "2022")
 WEIGHT_TOLERANCE = 1e-9

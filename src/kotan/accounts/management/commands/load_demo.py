@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotan.accounts.demo import DEMO_PASSWORD, load_demo
+from kotan.instruments.demo import load_demo_instrument
 
 
 class Command(BaseCommand):
@@ -24,6 +25,8 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with a known password while KOTAN_DEBUG is off."
             )
         accounts = load_demo()
+        instrument = load_demo_instrument()
+        self.stdout.write(f"Instrumen: {instrument} [{instrument.get_status_display()}]")
         self.stdout.write("")
         self.stdout.write(f"Akun demo SI-KOTAN (kata sandi untuk semua: {DEMO_PASSWORD})")
         width = max(len(a.username) for a in accounts)
