@@ -97,13 +97,18 @@ def cmd_demo_generate(args: argparse.Namespace) -> int:
     spec = read_instrument(args.instrument)
     codes = pick_regencies([r.code for r in read_reference().regencies], args.regencies)
     settings = SyntheticSettings(codes, respondents=args.respondents, seed=args.seed)
-    with args.output.open("w", encoding="utf-8", newline="") as handle:
+    to_stdout = str(args.output) == "-"
+    handle = sys.stdout if to_stdout else args.output.open("w", encoding="utf-8", newline="")
+    try:
         writer = csv.writer(handle)
         writer.writerow(header(spec))
         writer.writerows(generate_rows(spec, settings))
+    finally:
+        if not to_stdout:
+            handle.close()
     print(
         f"{len(codes)} kabupaten/kota × {args.respondents} responden (data sintetis)"
-        f" → {args.output}",
+        f" → {'stdout' if to_stdout else args.output}",
         file=sys.stderr,
     )
     return 0
@@ -155,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--respondents", type=_positive, default=180)
     g.add_argument("--seed", type=_non_negative, default=1)
     g.add_argument("--instrument", type=Path, default=_default_instrument())
-    g.add_argument("--output", type=Path, required=True)
+    g.add_argument("--output", type=Path, default=Path("-"), help="berkas .csv (bawaan: stdout)")
     g.set_defaults(run=cmd_demo_generate)
 
     instrument = commands.add_parser("instrument", help="instrumen")
