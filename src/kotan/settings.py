@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kotan.regions",
     "kotan.accounts",
     "kotan.instruments",
+    "kotan.collection",
     "kotan.dashboard",
 ]
 

@@ -1,0 +1,448 @@
+"""Every write of collection data. Submissions from every channel go through ingest_submission."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotan.accounts.actions import acting_as
+from kotan.accounts.models import Organization, Role, User
+from kotan.accounts.queries import covering_units
+from kotan.accounts.scoping import scope_queryset
+from kotan.collection.models import (
+    Answer,
+    Assignment,
+    Channel,
+    Period,
+    Quota,
+    RawSubmission,
+    RespondentLink,
+    Response,
+)
+from kotan.collection.payload import (
+    Envelope,
+    InstrumentRules,
+    ItemRule,
+    canonical_hash,
+    check_answers,
+    client_uuid,
+    parse_envelope,
+    quality_flags,
+)
+from kotan.core.problems import Problem, ProblemsError, register_messages
+from kotan.instruments.models import Instrument, Item
+from kotan.regions.models import Regency
+
+
+class TransitionError(ProblemsError):
+    """An assignment status change that is not allowed."""
+
+
+# --- periods, assignments, links ----------------------------------------------------------
+
+
+@transaction.atomic
+def open_period(
+    *,
+    actor: User | None,
+    year: int,
+    name: str,
+    instrument: Instrument,
+    opens_on: date,
+    closes_on: date,
+) -> Period:
+    if instrument.status == Instrument.Status.DRAFT:
+        raise TransitionError([Problem("period.instrument_draft", "instrument")])
+    period = Period(
+        year=year, name=name, instrument=instrument, opens_on=opens_on, closes_on=closes_on
+    )
+    period.full_clean()
+    with acting_as(actor):
+        period.save()
+    return period
+
+
+@transaction.atomic
+def assign_regencies(
+    *, actor: User | None, period: Period, regencies: list[Regency], deadline: date
+) -> list[Assignment]:
+    """Measure these regencies in the period: the responsible office is the covering BNNK, or
+    the BNNP where there is none; quotas come from the instrument's observation units."""
+    units = list(period.instrument.units.order_by("order"))
+    responsible = covering_units(regencies)
+    created = []
+    with acting_as(actor):
+        for regency in regencies:
+            office = responsible[regency.pk]
+            if office is None:
+                raise TransitionError(
+                    [Problem("assignment.no_office", regency.code, {"regency": regency.name})]
+                )
+            assignment, new = Assignment.objects.get_or_create(
+                period=period,
+                regency=regency,
+                defaults={"responsible": office, "deadline": deadline},
+            )
+            if new:
+                for unit in units:
+                    Quota.objects.create(assignment=assignment, unit=unit, quota=unit.quota)
+                created.append(assignment)
+    return created
+
+
+# Who may move an assignment from one status to another, and at which level.
+_OPERATORS = frozenset({Role.REGENCY_OPERATOR, Role.PROVINCE_OPERATOR, Role.NATIONAL_ADMIN})
+_VERIFIERS = frozenset({Role.PROVINCE_OPERATOR, Role.NATIONAL_ADMIN})
+TRANSITIONS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    # action: (from statuses, roles allowed); scope is checked separately
+    "submit": (("belum_mulai", "berjalan"), _OPERATORS),
+    "verify": (("diajukan",), _VERIFIERS),
+    "finalize": (("diverifikasi",), frozenset({Role.NATIONAL_ADMIN})),
+    "return": (("diajukan", "diverifikasi"), _VERIFIERS),
+}
+TARGET = {"submit": "diajukan", "verify": "diverifikasi", "finalize": "final", "return": "berjalan"}
+
+register_messages(
+    {
+        "transition.role": (
+            "Peran Anda tidak dapat melakukan tindakan ini.",
+            "Your role cannot do this.",
+        ),
+        "transition.status": (
+            "Tindakan ini tidak berlaku untuk status '{status}'.",
+            "This action does not apply to status '{status}'.",
+        ),
+        "transition.reason": (
+            "Alasan pengembalian wajib diisi.",
+            "A reason for sending it back is required.",
+        ),
+        "transition.scope": (
+            "Penugasan ini di luar wilayah Anda.",
+            "This assignment is outside your area.",
+        ),
+        "period.instrument_draft": (
+            "Periode hanya dapat memakai instrumen yang sudah terbit.",
+            "A period can only use a published instrument.",
+        ),
+        "assignment.no_office": (
+            "Tidak ada BNNK atau BNNP yang menangani {regency}.",
+            "No BNNK or BNNP covers {regency}.",
+        ),
+    }
+)
+
+
+@transaction.atomic
+def transition_assignment(
+    *, actor: User, assignment: Assignment, action: str, reason: str = ""
+) -> Assignment:
+    """submit (BNNK) → verify (BNNP) → finalize (national); return sends it back with a reason."""
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not scope_queryset(actor, Assignment.objects.filter(pk=locked.pk)).exists():
+        raise TransitionError([Problem("transition.scope", "")])
+    sources, roles = TRANSITIONS[action]
+    if actor.role not in roles:
+        raise TransitionError([Problem("transition.role", action)])
+    if locked.status not in sources:
+        raise TransitionError(
+            [Problem("transition.status", action, {"status": locked.get_status_display()})]
+        )
+    if action == "return" and not reason.strip():
+        raise TransitionError([Problem("transition.reason", "reason")])
+    locked.status = TARGET[action]
+    locked.returned_reason = reason.strip() if action == "return" else ""
+    with acting_as(actor):
+        locked.save(update_fields=["status", "returned_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def create_link(
+    *,
+    actor: User,
+    assignment: Assignment,
+    unit_code: str,
+    label: str = "",
+    institution: Organization | None = None,
+    max_uses: int | None = 1,
+    valid_days: int = 30,
+) -> RespondentLink:
+    unit = assignment.period.instrument.units.get(code=unit_code)
+    link = RespondentLink(
+        assignment=assignment,
+        unit=unit,
+        label=label,
+        institution=institution,
+        token=secrets.token_urlsafe(18),
+        max_uses=max_uses,
+        expires_at=timezone.now() + timedelta(days=valid_days),
+        created_by=actor,
+    )
+    with acting_as(actor):
+        link.save()
+    return link
+
+
+@transaction.atomic
+def deactivate_link(*, actor: User, link: RespondentLink) -> None:
+    link.is_active = False
+    with acting_as(actor):
+        link.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def exclude_response(*, actor: User, response: Response, reason: str) -> Response:
+    """Responses are never deleted; an operator excludes one from scoring, with a reason."""
+    if not reason.strip():
+        raise TransitionError([Problem("transition.reason", "reason")])
+    response.excluded = True
+    response.excluded_reason = reason.strip()
+    with acting_as(actor):
+        response.save(update_fields=["excluded", "excluded_reason"])
+    return response
+
+
+# --- ingestion ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What the sender is told. ``status`` is an HTTP status: 201 new, 200 same as before,
+    409 conflicting resend (kept), 422 invalid (kept with its problems)."""
+
+    status: int
+    receipt_number: str
+    problems: list[Problem] = field(default_factory=list)
+    response_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (200, 201)
+
+
+@lru_cache(maxsize=32)
+def instrument_rules(instrument_id: int) -> InstrumentRules:
+    """Validation rules of a published instrument; cached, since it can no longer change."""
+    instrument = Instrument.objects.get(pk=instrument_id)
+    items = {
+        item.code: ItemRule(item.pk, frozenset(u.code for u in item.units.all()))
+        for item in Item.objects.filter(instrument=instrument).prefetch_related("units")
+    }
+    return InstrumentRules(
+        items=items,
+        options={o.code: o.score for o in instrument.options.all()},
+        units=frozenset(instrument.units.values_list("code", flat=True)),
+    )
+
+
+def _new_receipt() -> str:
+    return "KTN-" + secrets.token_hex(5).upper()
+
+
+def _result_for(raw: RawSubmission, resend: bool) -> IngestResult:
+    if raw.status == RawSubmission.Status.INVALID:
+        problems = [
+            Problem(p["code"], p.get("location", ""), p.get("params", {})) for p in raw.errors
+        ]
+        return IngestResult(422, raw.receipt_number, problems)
+    response_id = Response.objects.filter(raw=raw).values_list("pk", flat=True).first()
+    return IngestResult(200 if resend else 201, raw.receipt_number, [], response_id)
+
+
+def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmission, bool]:
+    """Store the payload before anything else (its own transaction). Returns (raw, is_new)."""
+    uid = client_uuid(payload)
+    digest = canonical_hash(payload)
+    if uid is not None:
+        existing = RawSubmission.objects.filter(client_uuid=uid).exclude(status="conflict").first()
+        if existing is not None:
+            if existing.payload_hash == digest:
+                return existing, False
+            conflict = RawSubmission.objects.create(
+                client_uuid=uid,
+                payload=payload,
+                payload_hash=digest,
+                channel=channel,
+                status=RawSubmission.Status.CONFLICT,
+                receipt_number=_new_receipt(),
+                submitted_by=user,
+                assignment=existing.assignment,
+            )
+            return conflict, False
+    try:
+        with transaction.atomic():
+            raw = RawSubmission.objects.create(
+                # Without a usable UUID the payload is still kept, under a server UUID.
+                client_uuid=uid or uuid.uuid4(),
+                payload=payload,
+                payload_hash=digest,
+                channel=channel,
+                receipt_number=_new_receipt(),
+                submitted_by=user,
+            )
+        return raw, True
+    except IntegrityError:
+        # The same UUID arrived concurrently: answer as a resend would be answered.
+        return _store_raw(payload, channel, user)
+
+
+def _resolve_assignment(
+    envelope: Envelope, user: User | None
+) -> tuple[Assignment | None, RespondentLink | None, list[Problem]]:
+    if envelope.link:
+        link = (
+            RespondentLink.objects.select_related("assignment__period", "unit")
+            .filter(token=envelope.link)
+            .first()
+        )
+        reason = None
+        if link is None:
+            reason = _("tautan tidak dikenal")
+        elif not link.is_active:
+            reason = _("tautan sudah dinonaktifkan")
+        elif link.expires_at <= timezone.now():
+            reason = _("tautan sudah kedaluwarsa")
+        elif link.max_uses is not None and link.use_count >= link.max_uses:
+            reason = _("tautan sudah dipakai sebanyak batasnya")
+        elif link.unit.code != envelope.unit:
+            reason = _("unit observasi tidak sesuai dengan tautan")
+        if reason:
+            return None, None, [Problem("submission.link", "link", {"reason": reason})]
+        assert link is not None
+        return link.assignment, link, []
+    assignments = Assignment.objects.select_related("period", "regency")
+    if user is None:
+        return None, None, [Problem("submission.assignment", "assignment")]
+    assignments = scope_queryset(user, assignments)
+    if envelope.assignment is not None:
+        found = assignments.filter(pk=envelope.assignment).first()
+    elif envelope.period is None:
+        found = None
+    else:
+        found = assignments.filter(
+            period__year=envelope.period, regency__code=envelope.regency
+        ).first()
+    if found is None:
+        return None, None, [Problem("submission.assignment", "assignment")]
+    return found, None, []
+
+
+def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
+    """Turn a stored raw payload into a response, or keep it as invalid with its problems."""
+    envelope, problems = parse_envelope(raw.payload)
+    assignment = link = None
+    checked: dict[str, tuple[int, str, float | None]] = {}
+    if envelope is not None:
+        assignment, link, problems = _resolve_assignment(envelope, user)
+    if envelope is not None and assignment is not None:
+        if not assignment.accepts_responses:
+            problems = [
+                Problem(
+                    "submission.closed",
+                    "",
+                    {"regency": assignment.regency.name, "status": assignment.get_status_display()},
+                )
+            ]
+        else:
+            checked, problems = check_answers(
+                envelope.answers, envelope.unit, instrument_rules(assignment.period.instrument_id)
+            )
+    with transaction.atomic():
+        raw = RawSubmission.objects.select_for_update().get(pk=raw.pk)
+        if raw.status != RawSubmission.Status.RECEIVED:  # processed meanwhile
+            return _result_for(raw, resend=True)
+        raw.assignment = assignment
+        raw.processed_at = timezone.now()
+        if problems or envelope is None or assignment is None:
+            raw.status = RawSubmission.Status.INVALID
+            raw.errors = [
+                {"code": p.code, "location": p.location, "params": p.params, "detail": p.message()}
+                for p in problems
+            ]
+            raw.save(update_fields=["assignment", "processed_at", "status", "errors"])
+            return IngestResult(422, raw.receipt_number, problems)
+        submitted_at = envelope.submitted_at or raw.received_at
+        duration = (
+            int((submitted_at - envelope.started_at).total_seconds())
+            if envelope.started_at and envelope.started_at <= submitted_at
+            else None
+        )
+        scores = [score for (_id, _v, score) in checked.values()]
+        flags = quality_flags(scores, duration)
+        if (
+            envelope.institution
+            and Response.objects.filter(
+                assignment=assignment,
+                unit__code=envelope.unit,
+                institution_name__iexact=envelope.institution,
+                excluded=False,
+            ).exists()
+        ):
+            flags.append("duplicate_institution")
+        unit = assignment.period.instrument.units.get(code=envelope.unit)
+        response = Response.objects.create(
+            raw=raw,
+            assignment=assignment,
+            unit=unit,
+            link=link,
+            enumerator=user if user is not None and user.role == Role.ENUMERATOR else None,
+            institution_name=envelope.institution,
+            channel=raw.channel,
+            started_at=envelope.started_at,
+            submitted_at=submitted_at,
+            duration_seconds=duration,
+            receipt_number=raw.receipt_number,
+            flags=flags,
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=item_id, value=value, score=score)
+            for (item_id, value, score) in checked.values()
+        )
+        if link is not None:
+            RespondentLink.objects.filter(pk=link.pk).update(use_count=F("use_count") + 1)
+        if assignment.status == Assignment.Status.NOT_STARTED:
+            Assignment.objects.filter(pk=assignment.pk, status="belum_mulai").update(
+                status=Assignment.Status.IN_PROGRESS
+            )
+        raw.status = RawSubmission.Status.ACCEPTED
+        raw.save(update_fields=["assignment", "processed_at", "status"])
+        return IngestResult(201, raw.receipt_number, [], response.pk)
+
+
+def ingest_submission(
+    payload: Any, *, channel: str = Channel.WEB, user: User | None = None
+) -> IngestResult:
+    """The one way a submission enters the system, whatever the channel.
+
+    1. The raw payload is stored first, in its own transaction, under the client UUID.
+    2. The same UUID with the same payload answers as before (200, same receipt number); with a
+       different payload the resend is kept as a conflict and answered 409.
+    3. The payload is parsed and validated; a valid one becomes a response with its answers
+       (201), an invalid one is kept with its problems (422). Nothing is silently dropped.
+    A crash between 1 and 3 leaves the raw payload in status ``received``:
+    ``reprocess_pending`` parses it later.
+    """
+    raw, is_new = _store_raw(payload, channel, user)
+    if raw.status == RawSubmission.Status.CONFLICT:
+        return IngestResult(409, raw.receipt_number, [Problem("submission.conflict", "uuid")])
+    if not is_new and raw.status != RawSubmission.Status.RECEIVED:
+        return _result_for(raw, resend=True)
+    return _parse_and_store(raw, user)
+
+
+def reprocess_pending(older_than: timedelta = timedelta(seconds=0)) -> list[IngestResult]:
+    """Parse raw submissions left unprocessed (e.g. by a crash after storing them)."""
+    cutoff = timezone.now() - older_than
+    results = []
+    for raw in RawSubmission.objects.filter(status="received", received_at__lte=cutoff):
+        results.append(_parse_and_store(raw, raw.submitted_by))
+    return results

@@ -1,0 +1,289 @@
+"""Collection: periods, assignments, respondent links, raw submissions, responses, answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kotan.accounts.models import Organization
+from kotan.instruments.models import Instrument, Item, ObservationUnit
+from kotan.regions.models import Regency
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Formulir web")
+    OFFLINE = "offline", _("Luring (perangkat)")
+    EXCEL = "excel", _("Excel")
+    PAPER = "paper", _("Kertas")
+    ODK = "odk", _("ODK Collect")
+
+
+class Period(models.Model):
+    """A measurement period: a year, its published instrument, and when filling is open."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Dibuka")
+        CLOSED = "closed", _("Ditutup")
+        LOCKED = "locked", _("Final (terkunci)")
+
+    year = models.PositiveIntegerField(_("tahun"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="periods", verbose_name=_("instrumen")
+    )
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("periode pengukuran")
+        verbose_name_plural = _("periode pengukuran")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("closes_on")), name="period_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """One regency measured in one period: quotas, deadline, responsible office, status."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "belum_mulai", _("Belum mulai")
+        IN_PROGRESS = "berjalan", _("Berjalan")
+        SUBMITTED = "diajukan", _("Diajukan")
+        VERIFIED = "diverifikasi", _("Diverifikasi")
+        FINAL = "final", _("Final")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assignments")
+    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="assignments")
+    responsible = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("penanggung jawab"),
+    )
+    deadline = models.DateField(_("tenggat"))
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    returned_reason = models.TextField(_("alasan dikembalikan"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_province_lookup = "regency__province"
+    scope_regency_lookup = "regency"
+
+    class Meta:
+        ordering = ["period", "regency__code"]
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "regency"], name="assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regency} · {self.period}"
+
+    @property
+    def accepts_responses(self) -> bool:
+        return self.status in (self.Status.NOT_STARTED, self.Status.IN_PROGRESS) and (
+            self.period.status == Period.Status.OPEN
+        )
+
+
+class Quota(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="quotas")
+    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("kuota"))
+
+    class Meta:
+        ordering = ["unit__order"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "unit"], name="quota_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.quota}"
+
+
+class RespondentLink(models.Model):
+    """A link that opens the questionnaire without an account, for one unit or institution."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="links")
+    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("instansi"),
+    )
+    label = models.CharField(_("keterangan"), max_length=200, blank=True)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    max_uses = models.PositiveIntegerField(_("batas penggunaan"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("digunakan"), default=0)
+    expires_at = models.DateTimeField(_("kedaluwarsa"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_province_lookup = "assignment__regency__province"
+    scope_regency_lookup = "assignment__regency"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tautan responden")
+        verbose_name_plural = _("tautan responden")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.assignment.regency} · {self.unit.name}"
+
+
+class RawSubmission(models.Model):
+    """Every submission exactly as received, stored before parsing. Append-only."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Diterima, belum diproses")
+        ACCEPTED = "accepted", _("Diterima")
+        INVALID = "invalid", _("Tidak valid")
+        CONFLICT = "conflict", _("Konflik")
+
+    client_uuid = models.UUIDField(_("UUID klien"))
+    payload = models.JSONField(_("isi"))
+    payload_hash = models.CharField(max_length=64)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    errors = models.JSONField(_("masalah"), default=list, blank=True)
+    receipt_number = models.CharField(_("nomor tanda terima"), max_length=20, unique=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="raw_submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    scope_province_lookup = "assignment__regency__province"
+    scope_regency_lookup = "assignment__regency"
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("kiriman mentah")
+        verbose_name_plural = _("kiriman mentah")
+        constraints = [
+            # One submission per client UUID; conflicting resends are kept beside it.
+            models.UniqueConstraint(
+                fields=["client_uuid"],
+                condition=~models.Q(status="conflict"),
+                name="raw_submission_uuid_once",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class Response(models.Model):
+    """A parsed, valid questionnaire. Never deleted: excluded with a reason instead."""
+
+    raw = models.OneToOneField(RawSubmission, on_delete=models.PROTECT, related_name="response")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(
+        RespondentLink, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    institution_name = models.CharField(_("instansi responden"), max_length=200, blank=True)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    receipt_number = models.CharField(max_length=20, unique=True)
+    flags = models.JSONField(_("tanda kualitas"), default=list, blank=True)
+    excluded = models.BooleanField(_("dikecualikan"), default=False)
+    excluded_reason = models.TextField(_("alasan dikecualikan"), blank=True)
+
+    scope_province_lookup = "assignment__regency__province"
+    scope_regency_lookup = "assignment__regency"
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("jawaban responden")
+        verbose_name_plural = _("jawaban responden")
+        indexes = [models.Index(fields=["assignment", "unit"])]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("jawaban"), max_length=40)  # the option code as given
+    score = models.FloatField(null=True)  # None: "tidak tahu"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "item"], name="answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}={self.value}"
+
+
+class Draft(models.Model):
+    """A questionnaire being filled in: saved as the respondent goes, resumable."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts")
+    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(
+        RespondentLink, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    institution_name = models.CharField(max_length=200, blank=True)
+    answers = models.JSONField(default=dict)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_receipt = models.CharField(max_length=20, blank=True)
+
+    scope_province_lookup = "assignment__regency__province"
+    scope_regency_lookup = "assignment__regency"
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class Evidence(models.Model):
+    """A supporting document (Perda, SK, budget line) uploaded with the institutional part."""
+
+    draft = models.ForeignKey(
+        Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

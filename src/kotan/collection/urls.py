@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kotan.collection.urls_form")),
+    path("", include("kotan.collection.urls_links")),
+    path("", include("kotan.collection.urls_progress")),
+]
