@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "kotan.accounts",
     "kotan.instruments",
     "kotan.collection",
+    "kotan.scoring",
     "kotan.dashboard",
 ]
 
