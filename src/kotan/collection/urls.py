@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("kotan.collection.urls_form")),
     path("", include("kotan.collection.urls_links")),
     path("", include("kotan.collection.urls_progress")),
+    path("", include("kotan.collection.urls_api")),
 ]

@@ -1,0 +1,70 @@
+"""JSON endpoint for submissions: the offline app, scripts and the load benchmark use it.
+
+POST /api/v1/submissions/ with the payload of collection.payload as JSON. Answers: 201 new,
+200 resend of the same payload (same receipt), 409 conflicting resend (kept), 422 invalid
+(kept, with every problem), 400 for a body that is not JSON (kept as well).
+A signed-in user (enumerator) must send the CSRF token; an anonymous sender needs a link token
+in the payload.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from kotan.collection.actions import ingest_submission
+from kotan.collection.models import Channel
+from kotan.core.problems import Problem
+
+MAX_BODY_CHARS = 1_000_000
+CHANNELS = {c.value for c in Channel}
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if getattr(request, "LANGUAGE_CODE", "id") == "en" else "id"
+
+
+def _csrf_failure(request: HttpRequest) -> JsonResponse | None:
+    rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})  # type: ignore[arg-type]
+    if rejected is None:
+        return None
+    return JsonResponse(
+        {"code": "auth.csrf", "detail": "Token CSRF tidak ada atau tidak valid."}, status=403
+    )
+
+
+@csrf_exempt  # anonymous link submissions carry no cookie to protect; sessions are checked below
+@require_POST
+def submissions(request: HttpRequest) -> JsonResponse:
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and (failure := _csrf_failure(request)) is not None:
+        return failure
+    channel = request.GET.get("kanal", Channel.OFFLINE)
+    if channel not in CHANNELS:
+        channel = Channel.OFFLINE
+    body = request.body.decode("utf-8", errors="replace")
+    try:
+        payload = json.loads(body)
+        bad_json = False
+    except ValueError:
+        payload = {"_body_not_json": body[:MAX_BODY_CHARS]}
+        bad_json = True
+    result = ingest_submission(payload, channel=channel, user=user)
+    language = _language(request)
+    data: dict[str, object] = {"receipt": result.receipt_number}
+    if result.ok:
+        data["status"] = "accepted" if result.status == 201 else "duplicate"
+        return JsonResponse(data, status=result.status)
+    problems = result.problems or [Problem("submission.not_object", "")]
+    data.update(
+        {
+            "code": problems[0].code if result.status == 409 else "submission.invalid",
+            "detail": problems[0].message(language),
+            "problems": [p.as_dict(language) for p in problems],
+        }
+    )
+    return JsonResponse(data, status=400 if bad_json else result.status)

@@ -1,0 +1,72 @@
+"""The JSON submission endpoint: status codes, receipts, CSRF for sessions."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+
+from kotan.collection import actions
+from kotan.collection.models import Assignment, RawSubmission, Response
+from tests.collection.conftest import payload
+from tests.conftest import Cast
+
+URL = "/api/v1/submissions/"
+
+
+def post(client: Client, data: object, **extra: object) -> object:
+    body = data if isinstance(data, str) else json.dumps(data)
+    return client.post(URL, body, content_type="application/json", **extra)  # type: ignore[arg-type]
+
+
+def test_new_resend_and_conflict(cast: Cast, batanghari: Assignment) -> None:
+    link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov", max_uses=2)
+    client = Client()
+    data = payload({"link": link.token})
+    first = post(client, data)
+    assert first.status_code == 201 and first.json()["status"] == "accepted"  # type: ignore[attr-defined]
+    again = post(client, data)
+    assert again.status_code == 200  # type: ignore[attr-defined]
+    assert again.json() == {"receipt": first.json()["receipt"], "status": "duplicate"}  # type: ignore[attr-defined]
+    conflict = post(client, {**data, "institution": "Lain"})
+    assert conflict.status_code == 409  # type: ignore[attr-defined]
+    assert conflict.json()["code"] == "submission.conflict"  # type: ignore[attr-defined]
+    assert Response.objects.count() == 1 and RawSubmission.objects.count() == 2
+    assert Response.objects.get().channel == "offline"
+
+
+def test_invalid_and_not_json_are_kept(cast: Cast, batanghari: Assignment) -> None:
+    link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov")
+    invalid = post(Client(), payload({"link": link.token}, answers={"MAS1_01": "7"}))
+    assert invalid.status_code == 422  # type: ignore[attr-defined]
+    body = invalid.json()  # type: ignore[attr-defined]
+    assert body["code"] == "submission.invalid"
+    assert body["problems"][0]["code"] == "submission.value"
+    assert "tidak dikenal" in body["detail"]
+    broken = post(Client(), "{not json")
+    assert broken.status_code == 400  # type: ignore[attr-defined]
+    assert RawSubmission.objects.filter(status="invalid").count() == 2
+
+
+def test_english_problems_on_request(cast: Cast, batanghari: Assignment) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    body = post(client, {"uuid": "x"}).json()  # type: ignore[attr-defined]
+    assert "missing or invalid" in body["detail"]
+
+
+def test_sessions_need_the_csrf_token(cast: Cast, batanghari: Assignment) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.eko)
+    refused = post(client, payload({"assignment": batanghari.pk}))
+    assert refused.status_code == 403 and refused.json()["code"] == "auth.csrf"  # type: ignore[attr-defined]
+    assert not RawSubmission.objects.exists()
+    client.get("/")  # a page with a form sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = post(client, payload({"assignment": batanghari.pk}), HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 201  # type: ignore[attr-defined]
+    assert Response.objects.get().enumerator == cast.eko
+
+
+def test_only_post(db: None) -> None:
+    assert Client().get(URL).status_code == 405
