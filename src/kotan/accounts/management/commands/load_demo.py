@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kotan.accounts.demo import DEMO_PASSWORD, load_demo
+from kotan.collection.demo import load_demo_period
+from kotan.collection.models import Response
 from kotan.instruments.demo import load_demo_instrument
 
 
@@ -27,6 +29,11 @@ class Command(BaseCommand):
         accounts = load_demo()
         instrument = load_demo_instrument()
         self.stdout.write(f"Instrumen: {instrument} [{instrument.get_status_display()}]")
+        period = load_demo_period()
+        self.stdout.write(
+            f"Periode: {period} ({period.assignments.count()} kabupaten/kota, "
+            f"{Response.objects.filter(assignment__period=period).count()} jawaban)"
+        )
         self.stdout.write("")
         self.stdout.write(f"Akun demo SI-KOTAN (kata sandi untuk semua: {DEMO_PASSWORD})")
         width = max(len(a.username) for a in accounts)

@@ -1,0 +1,110 @@
+"""A 2026 period in progress for the demo system: some regencies complete, some behind.
+
+Every synthetic response goes through ``ingest_submission``, like a real one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.utils import timezone
+
+from kotan.accounts.models import User
+from kotan.collection import actions
+from kotan.collection.models import Assignment, Period
+from kotan.instruments.demo import load_demo_instrument
+from kotan.instruments.queries import instrument_spec
+from kotan.regions.models import Regency
+from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header
+
+DEMO_YEAR = 2026
+# Share of the quota already filled, by regency code; the rest of the measured regencies have
+# not started. Jambi is the demo's home province.
+FILLED_SHARE = {
+    "15.04": 1.0,
+    "15.71": 1.0,
+    "15.05": 1.0,
+    "15.01": 0.6,
+    "15.02": 0.35,
+    "15.06": 0.15,
+    "11.08": 1.0,
+    "11.71": 0.5,
+    "31.71": 1.0,
+    "32.73": 0.8,
+    "51.71": 0.4,
+    "73.71": 0.2,
+}
+SUBMITTED = {"15.04": ["submit"], "15.71": ["submit", "verify"]}
+NOT_STARTED = ["15.03", "15.07", "15.08", "15.09", "15.72", "91.71"]
+
+
+def load_demo_period() -> Period:
+    """Create the demo period once; running it again changes nothing."""
+    existing = Period.objects.filter(year=DEMO_YEAR).first()
+    if existing is not None:
+        return existing
+    instrument = load_demo_instrument()
+    today = timezone.localdate()
+    admin = User.objects.filter(username="admin").first()
+    period = actions.open_period(
+        actor=admin,
+        year=DEMO_YEAR,
+        name=f"IKOTAN {DEMO_YEAR}",
+        instrument=instrument,
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=30),
+    )
+    codes = [*FILLED_SHARE, *NOT_STARTED]
+    regencies = list(Regency.objects.filter(code__in=codes))
+    actions.assign_regencies(
+        actor=admin, period=period, regencies=regencies, deadline=today + timedelta(days=21)
+    )
+    spec = instrument_spec(instrument)
+    columns = header(spec)[3:]
+    for code, share in FILLED_SHARE.items():
+        assignment = Assignment.objects.get(period=period, regency__code=code)
+        rows = list(
+            generate_rows(
+                spec, SyntheticSettings([code], respondents=180, seed=int(code.replace(".", "")))
+            )
+        )
+        keep = int(len(rows) * share)
+        # Fill unit by unit in proportion, so a half-filled regency is half-filled everywhere.
+        by_unit: dict[str, list[list[str]]] = {}
+        for row in rows:
+            by_unit.setdefault(row[2], []).append(row)
+        chosen = [
+            r
+            for unit_rows in by_unit.values()
+            for r in unit_rows[: round(len(unit_rows) * keep / len(rows))]
+        ]
+        for n, row in enumerate(chosen):
+            now = timezone.now()
+            payload = {
+                "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"kotan-demo/{row[0]}")),
+                "assignment": assignment.pk,
+                "unit": row[2],
+                "institution": f"Responden demo {n + 1}",
+                "started_at": (now - timedelta(minutes=12)).isoformat(),
+                "submitted_at": now.isoformat(),
+                "answers": {c: v for c, v in zip(columns, row[3:], strict=True) if v},
+            }
+            actions.ingest_submission(payload, channel="web", user=admin)
+    if admin is not None:
+        # Complete regencies move on: Batanghari is submitted, Kota Jambi also verified.
+        for code, steps in SUBMITTED.items():
+            for step in steps:
+                assignment = Assignment.objects.get(period=period, regency__code=code)
+                actions.transition_assignment(actor=admin, assignment=assignment, action=step)
+        # Respondent links for Tanjung Jabung Barat, still collecting: one per unit.
+        behind = Assignment.objects.get(period=period, regency__code="15.06")
+        for unit in instrument.units.order_by("order"):
+            actions.create_link(
+                actor=admin,
+                assignment=behind,
+                unit_code=unit.code,
+                label=f"Demo: {unit.name}",
+                max_uses=50,
+            )
+    return period
