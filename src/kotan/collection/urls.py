@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("kotan.collection.urls_links")),
     path("", include("kotan.collection.urls_progress")),
     path("", include("kotan.collection.urls_api")),
+    path("", include("kotan.collection.urls_periods")),
 ]

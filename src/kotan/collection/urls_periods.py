@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from kotan.collection import views_periods
+
+urlpatterns = [
+    path("pengumpulan/periode/baru/", views_periods.period_create, name="period_create"),
+]
