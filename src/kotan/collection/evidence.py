@@ -1,0 +1,142 @@
+"""Supporting documents (Perda, SK, budget lines) uploaded with the institutional questionnaire.
+
+A file is accepted only when its extension and its first bytes agree on one of the allowed
+kinds, and it is at most 5 MB. Stored names are generated here, never taken from the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kotan.collection.models import Draft, Evidence
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FILES_PER_DRAFT = 10
+# The part of the questionnaire that may carry documents: the government institutions.
+EVIDENCE_UNITS = frozenset({"gov"})
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+@dataclass(frozen=True)
+class Kind:
+    content_type: str
+    magic: bytes
+    extension: str  # the one extension stored files of this kind get
+
+
+PDF = Kind("application/pdf", b"%PDF-", ".pdf")
+JPEG = Kind("image/jpeg", b"\xff\xd8\xff", ".jpg")
+PNG = Kind("image/png", b"\x89PNG\r\n\x1a\n", ".png")
+KINDS_BY_EXTENSION = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
+
+
+def check_file(name: str, head: bytes, size: int) -> tuple[Kind | None, str]:
+    """The kind of a file from its name, first bytes and size; or None and why not (no I/O)."""
+    kind = KINDS_BY_EXTENSION.get(PurePath(name).suffix.lower())
+    if kind is None:
+        return None, _("Berkas '%(name)s' ditolak: hanya PDF, JPEG atau PNG yang diterima.") % {
+            "name": name
+        }
+    if size > MAX_BYTES:
+        return None, _("Berkas '%(name)s' terlalu besar: maksimum 5 MB.") % {"name": name}
+    if size == 0 or not head.startswith(kind.magic):
+        return None, _(
+            "Isi berkas '%(name)s' tidak sesuai dengan jenisnya: hanya PDF, JPEG atau PNG "
+            "asli yang diterima."
+        ) % {"name": name}
+    return kind, ""
+
+
+def check_upload(upload: UploadedFile) -> Kind:
+    """The kind of an uploaded file; ValidationError (in Bahasa Indonesia) when refused."""
+    name = display_name(upload.name or "")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind, message = check_file(name, head, upload.size or 0)
+    if kind is None:
+        raise ValidationError(message, code="evidence")
+    return kind
+
+
+def display_name(name: str) -> str:
+    """The user's file name, for showing only: last path part, printable, at most 200 chars."""
+    base = PurePath(name.replace("\\", "/")).name
+    return "".join(c for c in base if c.isprintable())[-200:] or "berkas"
+
+
+def check_room(draft: Draft | None, count: int) -> None:
+    """At most MAX_FILES_PER_DRAFT documents per questionnaire (anonymous uploads)."""
+    have = Evidence.objects.filter(draft=draft).count() if draft is not None else 0
+    if have + count > MAX_FILES_PER_DRAFT:
+        raise ValidationError(
+            _("Paling banyak %(n)d dokumen per kuesioner.") % {"n": MAX_FILES_PER_DRAFT},
+            code="evidence_count",
+        )
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def store_evidence(draft: Draft, uploads: Sequence[UploadedFile]) -> list[Evidence]:
+    """Check every file, then store them all, or none when any is refused (ValidationError)."""
+    check_room(draft, len(uploads))
+    kinds = [check_upload(upload) for upload in uploads]
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for upload, kind in zip(uploads, kinds, strict=True):
+                evidence = Evidence(
+                    draft=draft,
+                    original_name=display_name(upload.name or ""),
+                    content_type=kind.content_type,
+                    size=upload.size or 0,
+                    sha256=_sha256(upload),
+                )
+                # The storage name is ours: a random hex name with the kind's extension.
+                evidence.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
+                stored.append(evidence)
+                evidence.save()
+    except Exception:
+        _delete_files(stored)
+        raise
+    return stored
+
+
+def remove_evidence(draft: Draft, evidence_id: int) -> bool:
+    """Remove a document from a draft not yet sent; False when there is no such document."""
+    evidence = Evidence.objects.filter(
+        pk=evidence_id, draft=draft, response__isnull=True, draft__submitted_receipt=""
+    ).first()
+    if evidence is None:
+        return False
+    with transaction.atomic():
+        evidence.delete()
+        transaction.on_commit(lambda: _delete_files([evidence]))
+    return True
+
+
+def attach_evidence(draft: Draft, response_id: int) -> int:
+    """The draft's documents belong to the response it became."""
+    return Evidence.objects.filter(draft=draft).update(response_id=response_id)
+
+
+def _delete_files(rows: Iterable[Evidence]) -> None:
+    for evidence in rows:
+        if evidence.file.name:
+            evidence.file.storage.delete(evidence.file.name)

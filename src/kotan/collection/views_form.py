@@ -1,0 +1,469 @@
+"""The questionnaire form: by public link (no account) or by a signed-in enumerator.
+
+Every page is load → authorise → act → render. A respondent's draft is found through a
+signed cookie per link; an enumerator's through ``?draf=<key>`` among their own drafts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from kotan.accounts.models import Role, User
+from kotan.accounts.permissions import current_user
+from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
+from kotan.collection import evidence
+from kotan.collection.forms_form import (
+    EVIDENCE,
+    INSTITUTION,
+    OPENED,
+    Questionnaire,
+    Section,
+    SectionForm,
+    field_name,
+    load_questionnaire,
+    save_section,
+    sign_opened,
+    start_draft,
+    submit_draft,
+)
+from kotan.collection.models import Assignment, Draft, Evidence, Period, RespondentLink
+from kotan.core.problems import Problem
+from kotan.instruments.models import ObservationUnit
+
+COOKIE_SALT = "kotan.collection.draft"
+COOKIE_MAX_AGE = 30 * 24 * 3600
+# Who may fill questionnaires with respondents (the enumerator pages).
+FILLERS = frozenset(
+    {Role.ENUMERATOR, Role.REGENCY_OPERATOR, Role.PROVINCE_OPERATOR, Role.NATIONAL_ADMIN}
+)
+OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
+
+UNAVAILABLE = {
+    "unknown": (
+        gettext_lazy("Tautan tidak ditemukan"),
+        gettext_lazy(
+            "Tautan pengisian ini tidak dikenal. Periksa kembali alamatnya, atau hubungi "
+            "petugas BNN yang mengirimkannya kepada Anda."
+        ),
+    ),
+    "inactive": (
+        gettext_lazy("Tautan sudah dinonaktifkan"),
+        gettext_lazy(
+            "Tautan pengisian ini sudah dinonaktifkan oleh petugas. Hubungi petugas BNN bila "
+            "Anda masih perlu mengisi kuesioner."
+        ),
+    ),
+    "expired": (
+        gettext_lazy("Tautan sudah kedaluwarsa"),
+        gettext_lazy(
+            "Masa berlaku tautan ini sudah habis. Hubungi petugas BNN untuk meminta tautan baru."
+        ),
+    ),
+    "used": (
+        gettext_lazy("Tautan sudah dipakai"),
+        gettext_lazy(
+            "Kuesioner dari tautan ini sudah diisi sebanyak batas yang ditentukan. Terima kasih "
+            "atas partisipasi Anda."
+        ),
+    ),
+    "closed": (
+        gettext_lazy("Pengisian sudah ditutup"),
+        gettext_lazy("Pengisian kuesioner untuk wilayah ini tidak lagi menerima jawaban."),
+    ),
+}
+
+
+@dataclass
+class Filling:
+    """One questionnaire being filled: what, for whom, and its draft (None before saving)."""
+
+    assignment: Assignment
+    unit: ObservationUnit
+    questionnaire: Questionnaire
+    draft: Draft | None
+    link: RespondentLink | None = None
+    user: User | None = None
+    new: bool = False  # an enumerator asked for a new questionnaire (?baru=1)
+
+    @property
+    def institution_default(self) -> str:
+        if self.link is None:
+            return ""
+        return self.link.institution.name if self.link.institution else self.link.label
+
+    def url(self, page: str = "form", *, fresh: bool = False, **params: Any) -> str:
+        if self.link is not None:
+            base = reverse(f"form_link{_SUFFIX[page]}", args=[self.link.token])
+        else:
+            base = reverse(
+                f"form_enumerator{_SUFFIX[page]}", args=[self.assignment.pk, self.unit.code]
+            )
+            if fresh:
+                params = {"baru": "1", **params}
+            elif self.draft is not None:
+                params = {"draf": str(self.draft.key), **params}
+            elif self.new:
+                params = {"baru": "1", **params}
+        query = urlencode(params)
+        return f"{base}?{query}" if query else base
+
+
+_SUFFIX = {"form": "", "review": "_review", "receipt": "_receipt"}
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    title, message = UNAVAILABLE[reason]
+    return render(
+        request,
+        "collection/form/unavailable.html",
+        {"title": title, "message": message},
+        status=status,
+    )
+
+
+def _problem_text(problem: Problem) -> str:
+    return Problem(problem.code, "", problem.params).message(get_language() or "id")
+
+
+def _link_state(link: RespondentLink) -> str | None:
+    """Why a link can take no (more) answers, or None."""
+    if not link.is_active:
+        return "inactive"
+    if link.expires_at <= timezone.now():
+        return "expired"
+    if link.max_uses is not None and link.use_count >= link.max_uses:
+        return "used"
+    if not link.assignment.accepts_responses:
+        return "closed"
+    return None
+
+
+# --- the public link -------------------------------------------------------------------------
+
+
+def _cookie_name(link: RespondentLink) -> str:
+    return f"kotan_draf_{link.pk}"
+
+
+def _cookie_draft(request: HttpRequest, link: RespondentLink) -> Draft | None:
+    value = request.get_signed_cookie(
+        _cookie_name(link), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
+    )
+    try:
+        key = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return Draft.objects.filter(key=key, link=link).first()
+
+
+def _remember(response: HttpResponse, filling: Filling) -> HttpResponse:
+    """Keep a respondent's draft key in a signed cookie for this link only (30 days)."""
+    if filling.link is not None and filling.draft is not None:
+        response.set_signed_cookie(
+            _cookie_name(filling.link),
+            str(filling.draft.key),
+            salt=COOKIE_SALT,
+            max_age=COOKIE_MAX_AGE,
+            path=reverse("form_link", args=[filling.link.token]),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _link_filling(request: HttpRequest, token: str) -> Filling | HttpResponse:
+    link = (
+        RespondentLink.objects.select_related(
+            "assignment__period__instrument", "assignment__regency", "unit", "institution"
+        )
+        .filter(token=token)
+        .first()
+    )
+    if link is None:
+        return _unavailable(request, "unknown", 404)
+    draft = _cookie_draft(request, link)
+    if draft is None or not draft.submitted_receipt:  # a sent draft keeps its receipt page
+        reason = _link_state(link)
+        if reason is not None:
+            return _unavailable(request, reason, 410)
+    questionnaire = load_questionnaire(link.assignment.period.instrument, link.unit)
+    if not questionnaire.sections:
+        raise Http404
+    return Filling(link.assignment, link.unit, questionnaire, draft, link=link)
+
+
+def _by_link(page: Callable[[HttpRequest, Filling], HttpResponse]) -> Callable[..., HttpResponse]:
+    @never_cache
+    @wraps(page)
+    def view(request: HttpRequest, token: str) -> HttpResponse:
+        filling = _link_filling(request, token)
+        if isinstance(filling, HttpResponse):
+            return filling
+        return page(request, filling)
+
+    return view
+
+
+# --- enumerators -----------------------------------------------------------------------------
+
+
+def _filler_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous users go to the login page; roles that do not fill questionnaires get 403."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if current_user(request).role not in FILLERS:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _enumerator_filling(
+    request: HttpRequest, assignment_id: int, unit_code: str
+) -> Filling | HttpResponse:
+    user = current_user(request)
+    assignment = get_scoped_or_404(
+        user,
+        Assignment.objects.select_related("period__instrument", "regency"),
+        pk=assignment_id,
+    )
+    unit = get_object_or_404(
+        ObservationUnit, instrument_id=assignment.period.instrument_id, code=unit_code
+    )
+    drafts = Draft.objects.filter(enumerator=user, assignment=assignment, unit=unit)
+    new = request.GET.get("baru") == "1"
+    draft = None
+    if request.GET.get("draf"):
+        try:
+            draft = drafts.get(key=uuid.UUID(request.GET["draf"]))
+        except (ValueError, Draft.DoesNotExist) as exc:
+            raise Http404 from exc
+    elif not new:
+        draft = drafts.filter(submitted_receipt="").order_by("-updated_at").first()
+    if (draft is None or not draft.submitted_receipt) and not assignment.accepts_responses:
+        return _unavailable(request, "closed", 410)
+    questionnaire = load_questionnaire(assignment.period.instrument, unit)
+    if not questionnaire.sections:
+        raise Http404
+    return Filling(assignment, unit, questionnaire, draft, user=user, new=new)
+
+
+def _by_enumerator(
+    page: Callable[[HttpRequest, Filling], HttpResponse],
+) -> Callable[..., HttpResponse]:
+    @_filler_required
+    @wraps(page)
+    def view(request: HttpRequest, assignment_id: int, unit_code: str) -> HttpResponse:
+        filling = _enumerator_filling(request, assignment_id, unit_code)
+        if isinstance(filling, HttpResponse):
+            return filling
+        return page(request, filling)
+
+    return view
+
+
+@_filler_required
+def enumerator_home(request: HttpRequest) -> HttpResponse:
+    """Assignments in scope (regency × unit, with a start button) and the user's open drafts."""
+    user = current_user(request)
+    assignments = scope_queryset(
+        user,
+        Assignment.objects.filter(status__in=OPEN_STATUSES, period__status=Period.Status.OPEN)
+        .select_related("regency", "period")
+        .prefetch_related("quotas__unit"),
+    )
+    drafts = scope_queryset(
+        user,
+        Draft.objects.filter(
+            enumerator=user,
+            submitted_receipt="",
+            assignment__status__in=OPEN_STATUSES,
+            assignment__period__status=Period.Status.OPEN,
+        ).select_related("assignment__regency", "assignment__period", "unit"),
+    ).order_by("-updated_at")[:50]
+    return render(
+        request,
+        "collection/form/enumerator_home.html",
+        {
+            "page": Paginator(assignments, 20).get_page(request.GET.get("halaman")),
+            "drafts": drafts,
+        },
+    )
+
+
+# --- the pages, shared by both ways in ------------------------------------------------------
+
+
+def _section_form(
+    filling: Filling, section: Section, request: HttpRequest | None = None
+) -> SectionForm:
+    draft = filling.draft
+    answers: dict[str, str] = draft.answers if draft is not None else {}
+    initial: dict[str, Any] = {field_name(code): value for code, value in answers.items()}
+    initial[INSTITUTION] = draft.institution_name if draft else filling.institution_default
+    if draft is None:
+        initial[OPENED] = sign_opened(timezone.now())
+    return SectionForm(
+        request.POST if request else None,
+        request.FILES if request else None,
+        initial=initial,
+        questionnaire=filling.questionnaire,
+        section=section,
+        draft=draft,
+        first=section.number == 1,
+        with_evidence=section.number == 1 and filling.unit.code in evidence.EVIDENCE_UNITS,
+    )
+
+
+def _save(request: HttpRequest, filling: Filling, form: SectionForm) -> None:
+    """Save whatever in the section is valid; invalid parts stay on the form with errors."""
+    form.is_valid()
+    if filling.draft is None:
+        filling.draft = start_draft(
+            assignment=filling.assignment,
+            unit=filling.unit,
+            link=filling.link,
+            enumerator=filling.user,
+            institution_name=filling.institution_default,
+            opened_at=form.opened_at(),
+        )
+    uploads = form.valid_uploads()
+    try:
+        filling.draft = save_section(
+            filling.draft, form.valid_answers(), form.valid_institution(), uploads
+        )
+    except ValidationError as exc:  # documents refused at the last moment (count)
+        form.add_error(EVIDENCE, exc)
+        filling.draft = save_section(filling.draft, form.valid_answers(), form.valid_institution())
+        return
+    if uploads:
+        messages.success(
+            request,
+            ngettext("%(n)d dokumen tersimpan.", "%(n)d dokumen tersimpan.", len(uploads))
+            % {"n": len(uploads)},
+        )
+    removed = _int(request.POST.get("hapus_bukti"), 0)
+    if removed and evidence.remove_evidence(filling.draft, removed):
+        messages.success(request, _("Dokumen dihapus."))
+
+
+def _next_url(filling: Filling, section: Section, action: str | None) -> str:
+    if action == "kembali":
+        return filling.url(bagian=max(section.number - 1, 1))
+    if action in ("unggah", "hapus"):
+        return filling.url(bagian=section.number)
+    if section.number >= len(filling.questionnaire.sections):
+        return filling.url("review")
+    return filling.url(bagian=section.number + 1)
+
+
+def _section_page(request: HttpRequest, filling: Filling) -> HttpResponse:
+    if filling.draft is not None and filling.draft.submitted_receipt:
+        return redirect(filling.url("receipt"))
+    source = request.POST if request.method == "POST" else request.GET
+    resume = filling.questionnaire.resume_at(filling.draft.answers if filling.draft else {})
+    section = filling.questionnaire.section(_int(source.get("bagian"), resume))
+    if request.method == "POST":
+        form = _section_form(filling, section, request)
+        _save(request, filling, form)
+        if not form.errors:
+            action = "hapus" if "hapus_bukti" in request.POST else request.POST.get("aksi")
+            return _remember(redirect(_next_url(filling, section, action)), filling)
+    else:
+        form = _section_form(filling, section)
+    answers = filling.draft.answers if filling.draft else {}
+    context = {
+        "filling": filling,
+        "form": form,
+        "section": section,
+        "answered": filling.questionnaire.answered(answers),
+        "last": section.number == len(filling.questionnaire.sections),
+        "evidence": Evidence.objects.filter(draft=filling.draft).order_by("uploaded_at")
+        if form.has_evidence and filling.draft
+        else [],
+    }
+    return _remember(render(request, "collection/form/section.html", context), filling)
+
+
+def _review_page(request: HttpRequest, filling: Filling) -> HttpResponse:
+    draft = filling.draft
+    if draft is None:
+        return redirect(filling.url())
+    if draft.submitted_receipt:
+        return redirect(filling.url("receipt"))
+    problems: list[str] = []
+    if request.method == "POST":
+        sent = submit_draft(draft, user=filling.user)
+        filling.draft = draft = sent.draft
+        if sent.receipt:
+            return _remember(redirect(filling.url("receipt")), filling)
+        problems = [_problem_text(p) for p in sent.problems]
+    answers = draft.answers
+    context = {
+        "filling": filling,
+        "problems": problems,
+        "answered": filling.questionnaire.answered(answers),
+        "gaps": [
+            (section, filling.url(bagian=section.number), questions)
+            for section, questions in filling.questionnaire.unanswered(answers)
+        ],
+        "back_url": filling.url(bagian=len(filling.questionnaire.sections)),
+        "send_url": filling.url("review"),
+        "evidence": Evidence.objects.filter(draft=draft).order_by("uploaded_at"),
+    }
+    return _remember(render(request, "collection/form/review.html", context), filling)
+
+
+def _receipt_page(request: HttpRequest, filling: Filling) -> HttpResponse:
+    draft = filling.draft
+    if draft is None or not draft.submitted_receipt:
+        return redirect(filling.url())
+    link = filling.link
+    another = link is not None and link.max_uses != 1 and _link_state(link) is None
+    if request.method == "POST" and link is not None and another:
+        # Another respondent on the same device: forget this browser's (sent) draft.
+        response = redirect(filling.url())
+        response.delete_cookie(
+            _cookie_name(link), path=reverse("form_link", args=[link.token]), samesite="Lax"
+        )
+        return response
+    context = {"filling": filling, "another": another, "new_url": filling.url(fresh=True)}
+    return render(request, "collection/form/receipt.html", context)
+
+
+link_form = _by_link(_section_page)
+link_review = _by_link(_review_page)
+link_receipt = _by_link(_receipt_page)
+enumerator_form = _by_enumerator(_section_page)
+enumerator_review = _by_enumerator(_review_page)
+enumerator_receipt = _by_enumerator(_receipt_page)
