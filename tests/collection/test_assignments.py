@@ -66,3 +66,9 @@ def test_refused_transitions(
     assert excinfo.value.problems[0].code == code
     batanghari.refresh_from_db()
     assert batanghari.status == "belum_mulai"
+
+
+def test_no_new_links_once_submitted(batanghari: Assignment, cast: Cast) -> None:
+    actions.transition_assignment(actor=cast.citra, assignment=batanghari, action="submit")
+    with pytest.raises(actions.TransitionError):
+        actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov")

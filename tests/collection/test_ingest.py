@@ -192,6 +192,9 @@ def test_excluding_a_response_keeps_it_and_audits(cast: Cast, link: object) -> N
     response = Response.objects.get()
     with pytest.raises(actions.TransitionError):
         actions.exclude_response(actor=cast.citra, response=response, reason=" ")
+    for outsider in (cast.eko, cast.hadi):  # an enumerator; an operator of another province
+        with pytest.raises(actions.TransitionError):
+            actions.exclude_response(actor=outsider, response=response, reason="x")
     actions.exclude_response(actor=cast.citra, response=response, reason="Responden ganda")
     response.refresh_from_db()
     assert response.excluded and response.excluded_reason == "Responden ganda"

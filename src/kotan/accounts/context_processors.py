@@ -21,6 +21,9 @@ class NavItem:
 
 _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Beranda"), "home", None),
+    (_("Pengisian"), "enumerator_home", Capability.FILL_QUESTIONNAIRE),
+    (_("Pengumpulan"), "assignment_list", Capability.VIEW_COLLECTION),
+    (_("Progres"), "progress", Capability.VIEW_COLLECTION),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
     (_("Instrumen"), "instrument_list", Capability.VIEW_INSTRUMENTS),
     (_("Organisasi"), "organization_list", Capability.VIEW_ORGANIZATIONS),

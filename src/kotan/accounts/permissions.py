@@ -26,6 +26,9 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_INSTRUMENTS = "view_instruments"
     MANAGE_INSTRUMENTS = "manage_instruments"
+    VIEW_COLLECTION = "view_collection"  # assignments, progress, results in scope
+    MANAGE_COLLECTION = "manage_collection"  # links, status actions, exclusions in scope
+    FILL_QUESTIONNAIRE = "fill_questionnaire"  # enumerator pages
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -36,6 +39,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ORGANIZATIONS,
             Capability.VIEW_USERS,
             Capability.VIEW_INSTRUMENTS,
+            Capability.VIEW_COLLECTION,
+            Capability.MANAGE_COLLECTION,
+            Capability.FILL_QUESTIONNAIRE,
         }
     ),
     Role.REGENCY_OPERATOR: frozenset(
@@ -44,12 +50,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ORGANIZATIONS,
             Capability.VIEW_USERS,
             Capability.VIEW_INSTRUMENTS,
+            Capability.VIEW_COLLECTION,
+            Capability.MANAGE_COLLECTION,
+            Capability.FILL_QUESTIONNAIRE,
         }
     ),
-    Role.FOCAL_POINT: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS}),
-    Role.ENUMERATOR: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS}),
+    Role.FOCAL_POINT: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS, Capability.VIEW_COLLECTION}
+    ),
+    Role.ENUMERATOR: frozenset(
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_INSTRUMENTS,
+            Capability.VIEW_COLLECTION,
+            Capability.FILL_QUESTIONNAIRE,
+        }
+    ),
     Role.VIEWER: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANIZATIONS, Capability.VIEW_INSTRUMENTS}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_ORGANIZATIONS,
+            Capability.VIEW_INSTRUMENTS,
+            Capability.VIEW_COLLECTION,
+        }
     ),
 }
 

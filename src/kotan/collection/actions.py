@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Organization, Role, User
+from kotan.accounts.permissions import Capability, has_capability
 from kotan.accounts.queries import covering_units
 from kotan.accounts.scoping import scope_queryset
 from kotan.collection.models import (
@@ -176,6 +177,11 @@ def create_link(
     max_uses: int | None = 1,
     valid_days: int = 30,
 ) -> RespondentLink:
+    assignment = Assignment.objects.select_related("period").get(pk=assignment.pk)  # fresh status
+    if not assignment.accepts_responses:
+        raise TransitionError(
+            [Problem("transition.status", "link", {"status": assignment.get_status_display()})]
+        )
     unit = assignment.period.instrument.units.get(code=unit_code)
     link = RespondentLink(
         assignment=assignment,
@@ -202,8 +208,14 @@ def deactivate_link(*, actor: User, link: RespondentLink) -> None:
 @transaction.atomic
 def exclude_response(*, actor: User, response: Response, reason: str) -> Response:
     """Responses are never deleted; an operator excludes one from scoring, with a reason."""
+    if not has_capability(actor, Capability.MANAGE_COLLECTION):
+        raise TransitionError([Problem("transition.role", "exclude")])
+    if not scope_queryset(actor, Response.objects.filter(pk=response.pk)).exists():
+        raise TransitionError([Problem("transition.scope", "")])
     if not reason.strip():
         raise TransitionError([Problem("transition.reason", "reason")])
+    if response.excluded:
+        return response
     response.excluded = True
     response.excluded_reason = reason.strip()
     with acting_as(actor):

@@ -26,8 +26,8 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from kotan.accounts.models import Role, User
-from kotan.accounts.permissions import current_user
+from kotan.accounts.models import User
+from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import evidence
 from kotan.collection.forms_form import (
@@ -50,10 +50,6 @@ from kotan.instruments.models import ObservationUnit
 
 COOKIE_SALT = "kotan.collection.draft"
 COOKIE_MAX_AGE = 30 * 24 * 3600
-# Who may fill questionnaires with respondents (the enumerator pages).
-FILLERS = frozenset(
-    {Role.ENUMERATOR, Role.REGENCY_OPERATOR, Role.PROVINCE_OPERATOR, Role.NATIONAL_ADMIN}
-)
 OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
 
 UNAVAILABLE = {
@@ -241,7 +237,7 @@ def _filler_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if current_user(request).role not in FILLERS:
+        if not has_capability(current_user(request), Capability.FILL_QUESTIONNAIRE):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

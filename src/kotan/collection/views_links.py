@@ -26,14 +26,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kotan.accounts.models import Role, User
-from kotan.accounts.permissions import current_user
+from kotan.accounts.models import User
+from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import actions, sharing
 from kotan.collection.forms_links import LinkForm
 from kotan.collection.models import Assignment, Period, Quota, RespondentLink, Response
 
-MANAGER_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OPERATOR, Role.REGENCY_OPERATOR})
 PAGE_SIZE = 100
 OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
 
@@ -84,7 +83,7 @@ class LinkRow:
 
 
 def can_manage(user: User) -> bool:
-    return user.role in MANAGER_ROLES
+    return has_capability(user, Capability.MANAGE_COLLECTION)
 
 
 def _manager(request: HttpRequest) -> User:

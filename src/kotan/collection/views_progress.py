@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kotan.accounts.models import Role
-from kotan.accounts.permissions import current_user
+from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import Level, get_scoped_or_404, user_scope
 from kotan.collection import actions, progress
 from kotan.collection.models import Period, Response
@@ -31,7 +30,6 @@ from kotan.collection.models import Period, Response
 PAGE_SIZE = 50
 # Who may exclude a response from scoring (in their own scope). Belongs in the capability
 # table of accounts.permissions once it has a capability for it.
-EXCLUDING_ROLES = frozenset({Role.REGENCY_OPERATOR, Role.PROVINCE_OPERATOR, Role.NATIONAL_ADMIN})
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -63,7 +61,7 @@ def _periods(request: HttpRequest) -> tuple[list[Period], Period | None]:
 
 
 def _can_exclude(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) in EXCLUDING_ROLES
+    return has_capability(request.user, Capability.MANAGE_COLLECTION)
 
 
 @require_region_scope
