@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kotan.collection import actions
+from kotan.collection.actions import submit_draft
 from kotan.collection.evidence import MAX_BYTES, check_file
-from kotan.collection.forms_form import Questionnaire, load_questionnaire, submit_draft
+from kotan.collection.forms_form import Questionnaire, load_questionnaire
 from kotan.collection.models import (
     Answer,
     Assignment,
@@ -171,7 +172,7 @@ def test_a_double_send_after_a_lost_answer_keeps_one_response(
     )
     first = submit_draft(draft)
     Draft.objects.filter(pk=draft.pk).update(submitted_receipt="")  # the lost answer
-    again = submit_draft(draft)  # later submitted_at: a conflicting resend under the same key
+    again = submit_draft(draft)  # the same payload again: the same receipt
     assert again.receipt == first.receipt and not again.problems
     assert Response.objects.count() == 1
 
@@ -563,3 +564,23 @@ def test_file_checks_need_no_database() -> None:
     assert check_file("a.pdf", PDF[:16], MAX_BYTES + 1)[0] is None
     assert check_file("a.pdf", b"", 0)[0] is None
     assert check_file("a.docx", b"PK\x03\x04", 100)[0] is None
+
+
+def test_sending_commits_the_raw_payload_even_if_the_rest_fails(
+    link: RespondentLink, batanghari: Assignment
+) -> None:
+    """Nothing lost: the raw submission is committed before anything after it can fail."""
+    from unittest import mock
+
+    q = questionnaire(batanghari, "gov")
+    draft = Draft.objects.create(
+        assignment=batanghari, unit=link.unit, link=link, answers=all_answers(q)[0]
+    )
+    with (
+        mock.patch("kotan.collection.actions._finish_send", side_effect=RuntimeError("crash")),
+        pytest.raises(RuntimeError),
+    ):
+        submit_draft(draft)
+    assert RawSubmission.objects.filter(client_uuid=draft.key, status="accepted").exists()
+    again = submit_draft(draft)  # the respondent presses send again
+    assert again.receipt and Response.objects.count() == 1

@@ -1,9 +1,9 @@
-"""The questionnaire form: sections (one per variable), the form of one section, and the
-writes of a draft (save a section, send it through ``ingest_submission``)."""
+"""The questionnaire form: sections (one per variable) and the form of one section.
+
+The writes of a draft (start, save a section, send) are in ``collection.actions``."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,21 +13,13 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kotan.accounts.models import User
 from kotan.collection import evidence
-from kotan.collection.actions import ingest_submission
 from kotan.collection.models import (
-    Assignment,
-    Channel,
     Draft,
-    RawSubmission,
-    RespondentLink,
 )
-from kotan.core.problems import Problem
 from kotan.instruments.models import Instrument, ObservationUnit
 from kotan.instruments.queries import instrument_spec
 from kotan.instruments.spec import InstrumentSpec
@@ -272,136 +264,3 @@ def read_opened(value: str, now: datetime | None = None) -> datetime | None:
         return None
     moment = datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone())
     return moment if moment <= now else None
-
-
-# --- writes of a draft ---------------------------------------------------------------------
-# These belong in actions.py by the house rules; they live here while this module is the only
-# one of the form's owner that may change. Drafts are not audited: the raw submission is.
-
-
-@transaction.atomic
-def start_draft(
-    *,
-    assignment: Assignment,
-    unit: ObservationUnit,
-    link: RespondentLink | None = None,
-    enumerator: User | None = None,
-    institution_name: str = "",
-    opened_at: datetime | None = None,
-) -> Draft:
-    """A new draft, from the first save of a form opened at ``opened_at``."""
-    if enumerator is not None and opened_at is not None:
-        # The same new form sent twice (a double tap, the back button) is the same draft.
-        same = Draft.objects.filter(
-            enumerator=enumerator,
-            assignment=assignment,
-            unit=unit,
-            started_at=opened_at,
-            submitted_receipt="",
-        ).first()
-        if same is not None:
-            return same
-    draft = Draft.objects.create(
-        assignment=assignment,
-        unit=unit,
-        link=link,
-        enumerator=enumerator,
-        institution_name=institution_name[:200],
-    )
-    if opened_at is not None and opened_at < draft.started_at:
-        # started_at is set on creation; the respondent opened the form before the first save.
-        draft.started_at = opened_at
-        draft.save(update_fields=["started_at"])
-    return draft
-
-
-@transaction.atomic
-def save_section(
-    draft: Draft,
-    answers: Mapping[str, str],
-    institution_name: str | None = None,
-    uploads: list[UploadedFile] | None = None,
-) -> Draft:
-    """Merge one section's answers into the draft; a sent draft no longer changes."""
-    locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    if locked.submitted_receipt:
-        return locked
-    locked.answers = {**locked.answers, **answers}
-    fields = ["answers", "updated_at"]
-    if institution_name is not None:
-        locked.institution_name = institution_name[:200]
-        fields.append("institution_name")
-    locked.save(update_fields=fields)
-    if uploads:
-        evidence.store_evidence(locked, uploads)
-    return locked
-
-
-def draft_payload(draft: Draft, submitted_at: datetime) -> dict[str, Any]:
-    """The submission of a draft, in the shape every channel uses (see payload.py)."""
-    context: dict[str, Any] = (
-        {"link": draft.link.token}
-        if draft.link is not None
-        else {"assignment": draft.assignment_id}
-    )
-    return {
-        "uuid": str(draft.key),
-        **context,
-        "unit": draft.unit.code,
-        "institution": draft.institution_name,
-        "started_at": draft.started_at.isoformat(),
-        "submitted_at": submitted_at.isoformat(),
-        "answers": {code: value for code, value in draft.answers.items() if value},
-    }
-
-
-@dataclass(frozen=True)
-class Sent:
-    """The outcome of sending a draft: a receipt number, or the problems (draft kept)."""
-
-    draft: Draft
-    receipt: str = ""
-    problems: tuple[Problem, ...] = ()
-
-
-def _mark_sent(draft: Draft, receipt: str, response_id: int | None) -> Sent:
-    draft.submitted_receipt = receipt
-    draft.save(update_fields=["submitted_receipt", "updated_at"])
-    if response_id is not None:
-        evidence.attach_evidence(draft, response_id)
-    return Sent(draft, receipt)
-
-
-@transaction.atomic
-def submit_draft(draft: Draft, *, user: User | None = None) -> Sent:
-    """Send the draft through ingest_submission under its key: sending twice never doubles.
-
-    A draft already sent answers with its receipt. The key is the client UUID, so a retry
-    after a lost answer finds the accepted submission (200, or 409 when the timestamps
-    differ). A refused draft gets a fresh key, so that it can be sent again once the cause
-    (an expired link, a closed assignment) is fixed.
-    """
-    locked = (
-        Draft.objects.select_for_update()
-        .select_related("link", "unit", "assignment")
-        .get(pk=draft.pk)
-    )
-    if locked.submitted_receipt:
-        return Sent(locked, locked.submitted_receipt)
-    if not any(locked.answers.values()):
-        return Sent(locked, problems=(Problem("submission.empty", ""),))
-    result = ingest_submission(
-        draft_payload(locked, timezone.now()), channel=Channel.WEB, user=user
-    )
-    if result.ok:
-        return _mark_sent(locked, result.receipt_number, result.response_id)
-    earlier = (
-        RawSubmission.objects.filter(client_uuid=locked.key, status=RawSubmission.Status.ACCEPTED)
-        .select_related("response")
-        .first()
-    )
-    if earlier is not None:
-        return _mark_sent(locked, earlier.receipt_number, earlier.response.pk)
-    locked.key = uuid.uuid4()
-    locked.save(update_fields=["key", "updated_at"])
-    return Sent(locked, problems=tuple(result.problems))

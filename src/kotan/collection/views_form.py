@@ -30,6 +30,7 @@ from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import evidence
+from kotan.collection.actions import save_section, start_draft, submit_draft
 from kotan.collection.forms_form import (
     EVIDENCE,
     INSTITUTION,
@@ -39,10 +40,7 @@ from kotan.collection.forms_form import (
     SectionForm,
     field_name,
     load_questionnaire,
-    save_section,
     sign_opened,
-    start_draft,
-    submit_draft,
 )
 from kotan.collection.models import Assignment, Draft, Evidence, Period, RespondentLink
 from kotan.core.problems import Problem
