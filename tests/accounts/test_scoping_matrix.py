@@ -40,6 +40,9 @@ PAGES: dict[str, Callable[[Cast], tuple[str, str]]] = {
     "user_list": lambda c: (reverse("user_list"), reverse("user_list")),
     "audit_list": lambda c: (reverse("audit_list"), reverse("audit_list")),
     "admin": lambda c: (reverse("admin:index"), reverse("admin:index")),
+    "assignment_list": lambda c: (reverse("assignment_list"), reverse("assignment_list")),
+    "progress": lambda c: (reverse("progress"), reverse("progress")),
+    "run_list": lambda c: (reverse("run_list"), reverse("run_list")),
 }
 
 OK, DENIED, HIDDEN, ADMIN_LOGIN = 200, 403, 404, 302
@@ -73,6 +76,10 @@ EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
     },
     "audit_list": {r: (OK, OK) if r == "national_admin" else (DENIED, DENIED) for r in ROLES},
     "admin": {r: (OK, OK) if r == "national_admin" else (ADMIN_LOGIN, ADMIN_LOGIN) for r in ROLES},
+    # Region-scoped lists: every role opens them; what each lists is tested with its page.
+    "assignment_list": ALL_OK,
+    "progress": ALL_OK,
+    "run_list": ALL_OK,
 }
 
 

@@ -54,7 +54,15 @@ def test_enumerator_navigation_is_minimal(cast: Cast, live_server: object, page:
     log_in(page, str(live_server), "eko")
     nav = page.get_by_role("navigation", name="Navigasi utama")
     links = [a.inner_text() for a in nav.get_by_role("link").all()]
-    assert links == ["Beranda", "Pengisian", "Pengumpulan", "Progres", "Wilayah", "Instrumen"]
+    assert links == [
+        "Beranda",
+        "Pengisian",
+        "Pengumpulan",
+        "Progres",
+        "Hasil",
+        "Wilayah",
+        "Instrumen",
+    ]
 
 
 def test_language_switch_to_english(cast: Cast, live_server: object, page: Page) -> None:

@@ -24,6 +24,7 @@ _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Pengisian"), "enumerator_home", Capability.FILL_QUESTIONNAIRE),
     (_("Pengumpulan"), "assignment_list", Capability.VIEW_COLLECTION),
     (_("Progres"), "progress", Capability.VIEW_COLLECTION),
+    (_("Hasil"), "run_list", Capability.VIEW_COLLECTION),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
     (_("Instrumen"), "instrument_list", Capability.VIEW_INSTRUMENTS),
     (_("Organisasi"), "organization_list", Capability.VIEW_ORGANIZATIONS),

@@ -29,6 +29,7 @@ class Capability(StrEnum):
     VIEW_COLLECTION = "view_collection"  # assignments, progress, results in scope
     MANAGE_COLLECTION = "manage_collection"  # links, status actions, exclusions in scope
     FILL_QUESTIONNAIRE = "fill_questionnaire"  # enumerator pages
+    COMPUTE_RESULTS = "compute_results"  # index runs (national: ranks are national)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -97,14 +98,19 @@ ViewFunc = Callable[..., HttpResponse]
 
 
 def require(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
-    """View decorator: anonymous users go to the login page, others without it get 403."""
+    """View decorator: anonymous users go to the login page; others without the capability,
+    or without any region scope (an inconsistent account), get 403."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from kotan.accounts.scoping import Level, user_scope
+
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_capability(request.user, capability):
+                raise PermissionDenied
+            if user_scope(request.user).level == Level.NONE:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

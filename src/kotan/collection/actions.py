@@ -245,9 +245,23 @@ class IngestResult:
         return self.status in (200, 201)
 
 
+def instrument_rules(instrument: Instrument) -> InstrumentRules:
+    """Validation rules of an instrument; cached once it is published (it can no longer change).
+
+    The cache key includes the publication time, so a database where ids are reused (tests,
+    restores) can never be served another instrument's rules.
+    """
+    if instrument.published_at is None:
+        return _build_rules(instrument.pk)
+    return _cached_rules(instrument.pk, instrument.published_at)
+
+
 @lru_cache(maxsize=32)
-def instrument_rules(instrument_id: int) -> InstrumentRules:
-    """Validation rules of a published instrument; cached, since it can no longer change."""
+def _cached_rules(instrument_id: int, published_at: datetime) -> InstrumentRules:
+    return _build_rules(instrument_id)
+
+
+def _build_rules(instrument_id: int) -> InstrumentRules:
     instrument = Instrument.objects.get(pk=instrument_id)
     items = {
         item.code: ItemRule(item.pk, frozenset(u.code for u in item.units.all()))
@@ -370,7 +384,7 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
             ]
         else:
             checked, problems = check_answers(
-                envelope.answers, envelope.unit, instrument_rules(assignment.period.instrument_id)
+                envelope.answers, envelope.unit, instrument_rules(assignment.period.instrument)
             )
     with transaction.atomic():
         raw = RawSubmission.objects.select_for_update().get(pk=raw.pk)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,8 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kotan.accounts.permissions import Capability, current_user, has_capability
-from kotan.accounts.scoping import Level, get_scoped_or_404, user_scope
+from kotan.accounts.permissions import Capability, current_user, has_capability, require
+from kotan.accounts.scoping import get_scoped_or_404
 from kotan.collection import actions, progress
 from kotan.collection.models import Period, Response
 
@@ -32,20 +29,6 @@ PAGE_SIZE = 50
 # table of accounts.permissions once it has a capability for it.
 
 ViewFunc = Callable[..., HttpResponse]
-
-
-def require_region_scope(view: ViewFunc) -> ViewFunc:
-    """Anonymous users go to the login page; an account without a region scope gets 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user_scope(request.user).level == Level.NONE:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _periods(request: HttpRequest) -> tuple[list[Period], Period | None]:
@@ -64,7 +47,7 @@ def _can_exclude(request: HttpRequest) -> bool:
     return has_capability(request.user, Capability.MANAGE_COLLECTION)
 
 
-@require_region_scope
+@require(Capability.VIEW_COLLECTION)
 def progress_matrix(request: HttpRequest) -> HttpResponse:
     periods, period = _periods(request)
     province = request.GET.get("provinsi", "").strip()
@@ -78,7 +61,7 @@ def progress_matrix(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_region_scope
+@require(Capability.VIEW_COLLECTION)
 def progress_csv(request: HttpRequest) -> HttpResponse:
     _all, period = _periods(request)
     if period is None:
@@ -104,7 +87,7 @@ class ExclusionForm(forms.Form):
     )
 
 
-@require_region_scope
+@require(Capability.VIEW_COLLECTION)
 def quality(request: HttpRequest) -> HttpResponse:
     periods, period = _periods(request)
     responses = raws = None
@@ -131,7 +114,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_region_scope
+@require(Capability.VIEW_COLLECTION)
 def response_exclude(request: HttpRequest, response_id: int) -> HttpResponse:
     """Exclude one response from scoring, with a reason. It stays listed; nothing is deleted."""
     if not _can_exclude(request):

@@ -40,7 +40,8 @@ from django.db import transaction
 from numpy.typing import NDArray
 
 from kotan.accounts.actions import acting_as
-from kotan.accounts.models import Role, User
+from kotan.accounts.models import User
+from kotan.accounts.permissions import Capability, has_capability
 from kotan.collection.models import Answer, Assignment, Period, Response
 from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.models import Instrument, Item
@@ -405,7 +406,7 @@ def compute_run(
     seed: int | None = None,
 ) -> IndexRun:
     """Compute the index of every assigned regency from the database and store it as a run."""
-    if actor.role != Role.NATIONAL_ADMIN:
+    if not has_capability(actor, Capability.COMPUTE_RESULTS):
         raise RunError([Problem("run.role", "")])
     period = Period.objects.select_related("instrument").get(pk=period.pk)
     readiness = final_readiness(period)

@@ -9,12 +9,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -24,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kotan.accounts.models import Role
-from kotan.accounts.permissions import current_user
-from kotan.accounts.scoping import Level, get_scoped_or_404, scope_queryset, user_scope
+from kotan.accounts.permissions import Capability, current_user, has_capability, require
+from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection.models import Answer, Period, Quota
 from kotan.instruments.queries import instrument_spec
 from kotan.scoring import runs
@@ -36,22 +32,8 @@ from kotan.scoring.runs import FinalReadiness
 ViewFunc = Callable[..., HttpResponse]
 
 
-def _reader(view: ViewFunc) -> ViewFunc:
-    """Signed in with a region scope (every role has one); anonymous users go to log in."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user_scope(request.user).level == Level.NONE:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _can_compute(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.NATIONAL_ADMIN
+    return has_capability(request.user, Capability.COMPUTE_RESULTS)
 
 
 class ComputeForm(forms.Form):
@@ -70,7 +52,7 @@ class PeriodRuns:
     form: ComputeForm | None
 
 
-@_reader
+@require(Capability.VIEW_COLLECTION)
 def run_list(request: HttpRequest) -> HttpResponse:
     can_compute = _can_compute(request)
     by_period: dict[int, list[IndexRun]] = {}
@@ -96,7 +78,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_reader
+@require(Capability.VIEW_COLLECTION)
 def run_compute(request: HttpRequest) -> HttpResponse:
     if not _can_compute(request):
         raise PermissionDenied
@@ -131,7 +113,7 @@ def _run(run_id: int) -> IndexRun:
     )
 
 
-@_reader
+@require(Capability.VIEW_COLLECTION)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(run_id)
     labels = run.category_labels
@@ -166,7 +148,7 @@ def _on_100(value: float | None, low: float, high: float) -> float | None:
     return None if value is None else (value - low) / (high - low) * 100.0
 
 
-@_reader
+@require(Capability.VIEW_COLLECTION)
 def run_regency(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     run = _run(run_id)
     result = get_scoped_or_404(
@@ -227,7 +209,7 @@ def run_regency(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     )
 
 
-@_reader
+@require(Capability.VIEW_COLLECTION)
 def run_regency_answers(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     """The answers this regency's result counts, as they are in the database now."""
     run = _run(run_id)
