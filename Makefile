@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
-.PHONY: bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+.PHONY: bench-index-run bench-ingest bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -88,3 +88,11 @@ bench-weight: setup
 ## Scoring the national synthetic set: time and memory, against a pandas baseline.
 bench-scoring: install
 	$(BIN)/python benchmarks/scoring.py
+
+## Index run from PostgreSQL for the national synthetic set (creates and drops kotan_bench).
+bench-index-run: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kotan_bench $(BIN)/python benchmarks/index_run.py
+
+## Submissions per second over HTTP: gunicorn + PostgreSQL, 32 clients, 10 % retries, vs pgbench.
+bench-ingest: install
+	$(BIN)/python benchmarks/ingest.py
