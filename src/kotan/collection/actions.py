@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -268,6 +269,7 @@ def _build_rules(instrument_id: int) -> InstrumentRules:
         for item in Item.objects.filter(instrument=instrument).prefetch_related("units")
     }
     return InstrumentRules(
+        unit_ids=dict(instrument.units.values_list("code", "pk")),
         items=items,
         options={o.code: o.score for o in instrument.options.all()},
         units=frozenset(instrument.units.values_list("code", flat=True)),
@@ -289,25 +291,12 @@ def _result_for(raw: RawSubmission, resend: bool) -> IngestResult:
 
 
 def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmission, bool]:
-    """Store the payload before anything else (its own transaction). Returns (raw, is_new)."""
+    """Store the payload before anything else (its own transaction). Returns (raw, is_new).
+
+    Insert first, look up only when the UUID is taken: new submissions are the common case.
+    """
     uid = client_uuid(payload)
     digest = canonical_hash(payload)
-    if uid is not None:
-        existing = RawSubmission.objects.filter(client_uuid=uid).exclude(status="conflict").first()
-        if existing is not None:
-            if existing.payload_hash == digest:
-                return existing, False
-            conflict = RawSubmission.objects.create(
-                client_uuid=uid,
-                payload=payload,
-                payload_hash=digest,
-                channel=channel,
-                status=RawSubmission.Status.CONFLICT,
-                receipt_number=_new_receipt(),
-                submitted_by=user,
-                assignment=existing.assignment,
-            )
-            return conflict, False
     try:
         with transaction.atomic():
             raw = RawSubmission.objects.create(
@@ -321,8 +310,26 @@ def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmis
             )
         return raw, True
     except IntegrityError:
-        # The same UUID arrived concurrently: answer as a resend would be answered.
-        return _store_raw(payload, channel, user)
+        existing = (
+            RawSubmission.objects.filter(client_uuid=uid).exclude(status="conflict").first()
+            if uid is not None
+            else None
+        )
+        if uid is None or existing is None:  # a receipt number collided (rare): retry
+            return _store_raw(payload, channel, user)
+    if existing.payload_hash == digest:
+        return existing, False
+    conflict = RawSubmission.objects.create(
+        client_uuid=uid,
+        payload=payload,
+        payload_hash=digest,
+        channel=channel,
+        status=RawSubmission.Status.CONFLICT,
+        receipt_number=_new_receipt(),
+        submitted_by=user,
+        assignment=existing.assignment,
+    )
+    return conflict, False
 
 
 def _resolve_assignment(
@@ -383,22 +390,27 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
                 )
             ]
         else:
-            checked, problems = check_answers(
-                envelope.answers, envelope.unit, instrument_rules(assignment.period.instrument)
-            )
+            rules = instrument_rules(assignment.period.instrument)
+            checked, problems = check_answers(envelope.answers, envelope.unit, rules)
     with transaction.atomic():
-        raw = RawSubmission.objects.select_for_update().get(pk=raw.pk)
-        if raw.status != RawSubmission.Status.RECEIVED:  # processed meanwhile
-            return _result_for(raw, resend=True)
-        raw.assignment = assignment
-        raw.processed_at = timezone.now()
+        # Lock the row but read only its status: the payload is already in hand.
+        status = (
+            RawSubmission.objects.select_for_update()
+            .filter(pk=raw.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
+        if status != RawSubmission.Status.RECEIVED:  # processed meanwhile
+            return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
+        stored = RawSubmission.objects.filter(pk=raw.pk)
         if problems or envelope is None or assignment is None:
-            raw.status = RawSubmission.Status.INVALID
-            raw.errors = [
+            errors = [
                 {"code": p.code, "location": p.location, "params": p.params, "detail": p.message()}
                 for p in problems
             ]
-            raw.save(update_fields=["assignment", "processed_at", "status", "errors"])
+            stored.update(
+                assignment=assignment, processed_at=timezone.now(), status="invalid", errors=errors
+            )
             return IngestResult(422, raw.receipt_number, problems)
         submitted_at = envelope.submitted_at or raw.received_at
         duration = (
@@ -418,21 +430,22 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
             ).exists()
         ):
             flags.append("duplicate_institution")
-        unit = assignment.period.instrument.units.get(code=envelope.unit)
-        response = Response.objects.create(
-            raw=raw,
-            assignment=assignment,
-            unit=unit,
-            link=link,
-            enumerator=user if user is not None and user.role == Role.ENUMERATOR else None,
-            institution_name=envelope.institution,
-            channel=raw.channel,
-            started_at=envelope.started_at,
-            submitted_at=submitted_at,
-            duration_seconds=duration,
-            receipt_number=raw.receipt_number,
-            flags=flags,
-        )
+        # The raw submission is the record of a new response; its later changes are audited.
+        with disable_auditlog():
+            response = Response.objects.create(
+                raw=raw,
+                assignment=assignment,
+                unit_id=rules.unit_ids[envelope.unit],
+                link=link,
+                enumerator=user if user is not None and user.role == Role.ENUMERATOR else None,
+                institution_name=envelope.institution,
+                channel=raw.channel,
+                started_at=envelope.started_at,
+                submitted_at=submitted_at,
+                duration_seconds=duration,
+                receipt_number=raw.receipt_number,
+                flags=flags,
+            )
         Answer.objects.bulk_create(
             Answer(response=response, item_id=item_id, value=value, score=score)
             for (item_id, value, score) in checked.values()
@@ -443,8 +456,7 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
             Assignment.objects.filter(pk=assignment.pk, status="belum_mulai").update(
                 status=Assignment.Status.IN_PROGRESS
             )
-        raw.status = RawSubmission.Status.ACCEPTED
-        raw.save(update_fields=["assignment", "processed_at", "status"])
+        stored.update(assignment=assignment, processed_at=timezone.now(), status="accepted")
         return IngestResult(201, raw.receipt_number, [], response.pk)
 
 

@@ -232,7 +232,10 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="answers")
+    # No separate index: the unique (response, item) index serves lookups by response.
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     value = models.CharField(_("jawaban"), max_length=40)  # the option code as given
     score = models.FloatField(null=True)  # None: "tidak tahu"

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -189,6 +189,7 @@ class InstrumentRules:
     items: Mapping[str, ItemRule]
     options: Mapping[str, float | None]  # option code → score (None: tidak tahu)
     units: frozenset[str]
+    unit_ids: Mapping[str, int] = field(default_factory=dict)  # unit code → database id
 
 
 def check_answers(
