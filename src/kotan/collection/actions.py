@@ -45,6 +45,7 @@ from kotan.collection.payload import (
     quality_flags,
 )
 from kotan.core.problems import Problem, ProblemsError, register_messages
+from kotan.instruments.actions import lock_instrument
 from kotan.instruments.models import Instrument, Item, ObservationUnit
 from kotan.regions.models import Regency
 
@@ -103,6 +104,33 @@ def assign_regencies(
                     Quota.objects.create(assignment=assignment, unit=unit, quota=unit.quota)
                 created.append(assignment)
     return created
+
+
+# Period status: open ⇄ closed → locked (final; the instrument is locked with it).
+PERIOD_MOVES = {
+    "close": ("open", "closed"),
+    "reopen": ("closed", "open"),
+    "lock": ("closed", "locked"),
+}
+
+
+@transaction.atomic
+def set_period_status(*, actor: User, period: Period, action: str) -> Period:
+    """National admins close filling, reopen it, or lock the period for the final run."""
+    if not has_capability(actor, Capability.COMPUTE_RESULTS):
+        raise TransitionError([Problem("transition.role", action)])
+    locked = Period.objects.select_for_update().select_related("instrument").get(pk=period.pk)
+    source, target = PERIOD_MOVES[action]
+    if locked.status != source:
+        raise TransitionError(
+            [Problem("transition.status", action, {"status": locked.get_status_display()})]
+        )
+    locked.status = target
+    with acting_as(actor):
+        locked.save(update_fields=["status"])
+    if target == Period.Status.LOCKED and locked.instrument.status == Instrument.Status.PUBLISHED:
+        lock_instrument(actor=actor, instrument=locked.instrument)
+    return locked
 
 
 # Who may move an assignment from one status to another, and at which level.

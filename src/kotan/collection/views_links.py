@@ -218,6 +218,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
             "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman")),
             "today": timezone.localdate(),
             "open_statuses": list(OPEN_STATUSES),
+            "can_run_periods": has_capability(user, Capability.COMPUTE_RESULTS),
         },
     )
 

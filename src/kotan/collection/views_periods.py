@@ -3,13 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kotan.accounts.permissions import Capability, current_user, require
 from kotan.collection import actions
 from kotan.collection.forms_periods import PeriodForm
+from kotan.collection.models import Period
 from kotan.core.problems import ProblemsError
 
 
@@ -50,3 +53,23 @@ def period_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("home")
     return render(request, "collection/period_form.html", {"form": form})
+
+
+PERIOD_ACTIONS = {"tutup": "close", "buka": "reopen", "kunci": "lock"}
+
+
+@require_POST
+@require(Capability.COMPUTE_RESULTS)
+def period_status(request: HttpRequest, year: int, word: str) -> HttpResponse:
+    period = get_object_or_404(Period, year=year)
+    action = PERIOD_ACTIONS.get(word)
+    if action is None:
+        raise Http404
+    try:
+        actions.set_period_status(actor=current_user(request), period=period, action=action)
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            messages.error(request, problem.message(getattr(request, "LANGUAGE_CODE", "id")))
+    else:
+        messages.success(request, _("Status periode diperbarui."))
+    return redirect(f"{reverse('assignment_list')}?periode={period.year}")
