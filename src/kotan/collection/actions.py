@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Organization, Role, User
@@ -369,20 +368,14 @@ def _resolve_assignment(
             .filter(token=envelope.link)
             .first()
         )
-        reason = None
         if link is None:
-            reason = _("tautan tidak dikenal")
-        elif not link.is_active:
-            reason = _("tautan sudah dinonaktifkan")
-        elif link.expires_at <= timezone.now():
-            reason = _("tautan sudah kedaluwarsa")
-        elif link.max_uses is not None and link.use_count >= link.max_uses:
-            reason = _("tautan sudah dipakai sebanyak batasnya")
-        elif link.unit.code != envelope.unit:
-            reason = _("unit observasi tidak sesuai dengan tautan")
-        if reason:
-            return None, None, [Problem("submission.link", "link", {"reason": reason})]
-        assert link is not None
+            reason: str | None = "unknown"
+        else:
+            reason = link.unavailable_reason()
+            if reason is None and link.unit.code != envelope.unit:
+                reason = "unit"
+        if reason is not None or link is None:
+            return None, None, [Problem(f"submission.link_{reason}", "link")]
         return link.assignment, link, []
     assignments = Assignment.objects.select_related("period", "regency")
     if user is None:

@@ -18,9 +18,17 @@ from django.views.decorators.http import require_POST
 
 from kotan.collection.actions import ingest_submission
 from kotan.collection.models import Channel
-from kotan.core.problems import Problem
+from kotan.core.problems import Problem, register_messages
 
 MAX_BODY_CHARS = 1_000_000
+register_messages(
+    {
+        "auth.csrf": (
+            "Token CSRF tidak ada atau tidak valid.",
+            "The CSRF token is missing or invalid.",
+        )
+    }
+)
 CHANNELS = {c.value for c in Channel}
 
 
@@ -32,9 +40,8 @@ def _csrf_failure(request: HttpRequest) -> JsonResponse | None:
     rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})  # type: ignore[arg-type]
     if rejected is None:
         return None
-    return JsonResponse(
-        {"code": "auth.csrf", "detail": "Token CSRF tidak ada atau tidak valid."}, status=403
-    )
+    problem = Problem("auth.csrf", "")
+    return JsonResponse(problem.as_dict(_language(request)), status=403)
 
 
 @csrf_exempt  # anonymous link submissions carry no cookie to protect; sessions are checked below

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.models import Organization
@@ -146,6 +148,16 @@ class RespondentLink(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.assignment.regency} · {self.unit.name}"
+
+    def unavailable_reason(self, now: datetime | None = None) -> str | None:
+        """Why this link takes no (more) answers: "inactive", "expired", "used_up", or None."""
+        if not self.is_active:
+            return "inactive"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        if self.max_uses is not None and self.use_count >= self.max_uses:
+            return "used_up"
+        return None
 
 
 class RawSubmission(models.Model):

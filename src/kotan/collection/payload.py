@@ -40,9 +40,25 @@ register_messages(
             "Kiriman tidak menyebut tautan atau penugasan.",
             "The submission names no link and no assignment.",
         ),
-        "submission.link": (
-            "Tautan pengisian tidak berlaku: {reason}.",
-            "The filling link is not valid: {reason}.",
+        "submission.link_unknown": (
+            "Tautan pengisian tidak berlaku: tautan tidak dikenal.",
+            "The filling link is not valid: unknown link.",
+        ),
+        "submission.link_inactive": (
+            "Tautan pengisian tidak berlaku: tautan sudah dinonaktifkan.",
+            "The filling link is not valid: the link has been deactivated.",
+        ),
+        "submission.link_expired": (
+            "Tautan pengisian tidak berlaku: tautan sudah kedaluwarsa.",
+            "The filling link is not valid: the link has expired.",
+        ),
+        "submission.link_used_up": (
+            "Tautan pengisian tidak berlaku: tautan sudah dipakai sebanyak batasnya.",
+            "The filling link is not valid: the link has reached its use limit.",
+        ),
+        "submission.link_unit": (
+            "Tautan pengisian tidak berlaku: unit observasi tidak sesuai dengan tautan.",
+            "The filling link is not valid: the observation unit does not match the link.",
         ),
         "submission.assignment": (
             "Penugasan tidak ditemukan atau di luar wilayah Anda.",

@@ -71,7 +71,7 @@ UNAVAILABLE = {
             "Masa berlaku tautan ini sudah habis. Hubungi petugas BNN untuk meminta tautan baru."
         ),
     ),
-    "used": (
+    "used_up": (
         gettext_lazy("Tautan sudah dipakai"),
         gettext_lazy(
             "Kuesioner dari tautan ini sudah diisi sebanyak batas yang ditentukan. Terima kasih "
@@ -146,15 +146,10 @@ def _problem_text(problem: Problem) -> str:
 
 def _link_state(link: RespondentLink) -> str | None:
     """Why a link can take no (more) answers, or None."""
-    if not link.is_active:
-        return "inactive"
-    if link.expires_at <= timezone.now():
-        return "expired"
-    if link.max_uses is not None and link.use_count >= link.max_uses:
-        return "used"
-    if not link.assignment.accepts_responses:
+    reason = link.unavailable_reason()
+    if reason is None and not link.assignment.accepts_responses:
         return "closed"
-    return None
+    return reason
 
 
 # --- the public link -------------------------------------------------------------------------

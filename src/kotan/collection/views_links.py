@@ -112,14 +112,17 @@ def _link(user: User, pk: int) -> RespondentLink:
     return get_scoped_or_404(user, related, pk=pk)
 
 
+LINK_STATE_LABELS = {
+    "inactive": gettext_lazy("Nonaktif"),
+    "expired": gettext_lazy("Kedaluwarsa"),
+    "used_up": gettext_lazy("Batas penggunaan tercapai"),
+    "active": gettext_lazy("Aktif"),
+}
+
+
 def _link_state(link: RespondentLink, now: datetime) -> tuple[str, str]:
-    if not link.is_active:
-        return "inactive", _("Nonaktif")
-    if link.expires_at <= now:
-        return "expired", _("Kedaluwarsa")
-    if link.max_uses is not None and link.use_count >= link.max_uses:
-        return "used_up", _("Batas penggunaan tercapai")
-    return "active", _("Aktif")
+    state = link.unavailable_reason(now) or "active"
+    return state, str(LINK_STATE_LABELS[state])
 
 
 def transition_buttons(user: User, assignment: Assignment) -> list[TransitionButton]:
