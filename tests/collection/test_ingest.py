@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -200,3 +202,11 @@ def test_excluding_a_response_keeps_it_and_audits(cast: Cast, link: object) -> N
     assert response.excluded and response.excluded_reason == "Responden ganda"
     entry = LogEntry.objects.get_for_object(response).latest("timestamp")
     assert entry.actor == cast.citra and "excluded" in entry.changes_dict
+
+
+def test_a_new_submission_costs_a_fixed_number_of_queries(
+    link: object, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    ingest_submission(payload({"link": link.token}))  # type: ignore[attr-defined]  # warms the rules
+    with django_assert_max_num_queries(12):
+        assert ingest_submission(payload({"link": link.token})).status == 201  # type: ignore[attr-defined]

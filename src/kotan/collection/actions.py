@@ -364,7 +364,7 @@ def _resolve_assignment(
 ) -> tuple[Assignment | None, RespondentLink | None, list[Problem]]:
     if envelope.link:
         link = (
-            RespondentLink.objects.select_related("assignment__period", "unit")
+            RespondentLink.objects.select_related("assignment__period__instrument", "unit")
             .filter(token=envelope.link)
             .first()
         )
@@ -377,7 +377,7 @@ def _resolve_assignment(
         if reason is not None or link is None:
             return None, None, [Problem(f"submission.link_{reason}", "link")]
         return link.assignment, link, []
-    assignments = Assignment.objects.select_related("period", "regency")
+    assignments = Assignment.objects.select_related("period__instrument", "regency")
     if user is None:
         return None, None, [Problem("submission.assignment", "assignment")]
     assignments = scope_queryset(user, assignments)
