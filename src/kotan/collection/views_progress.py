@@ -7,7 +7,6 @@ decides which regencies); only operators and national admins exclude a response.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -27,8 +26,6 @@ from kotan.collection.models import Period, Response
 PAGE_SIZE = 50
 # Who may exclude a response from scoring (in their own scope). Belongs in the capability
 # table of accounts.permissions once it has a capability for it.
-
-ViewFunc = Callable[..., HttpResponse]
 
 
 def _periods(request: HttpRequest) -> tuple[list[Period], Period | None]:

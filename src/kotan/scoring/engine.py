@@ -660,10 +660,15 @@ def _bootstrap_index(
     return out
 
 
+def rescale_100(values: Any, scale_min: float, scale_max: float) -> Any:
+    """Scores on the answer scale rescaled to 0–100 (a float or an array)."""
+    return (values - scale_min) / (scale_max - scale_min) * 100.0
+
+
 def _on_scheme_scale(index: Float, compiled: _Compiled, scheme: CategoryScheme) -> Float:
     if scheme.scale == "answer":
         return index
-    return (index - compiled.scale_min) / (compiled.scale_max - compiled.scale_min) * 100.0
+    return rescale_100(index, compiled.scale_min, compiled.scale_max)
 
 
 def _percentile_pairs(
@@ -811,7 +816,7 @@ def score(
         none: list[Any] = [None] * n_regencies
         uncertainty = _Uncertainty(none, none, none)
 
-    index_100 = (index - compiled.scale_min) / (compiled.scale_max - compiled.scale_min) * 100.0
+    index_100 = rescale_100(index, compiled.scale_min, compiled.scale_max)
     units_of: list[list[tuple[str, int]]] = [[] for _ in range(n_regencies)]
     for s in range(len(prepared.stratum_start)):
         units_of[int(prepared.stratum_regency[s])].append(

@@ -7,7 +7,7 @@ region's answer 404, like rows that do not exist); only national admins compute 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import forms
@@ -23,13 +23,11 @@ from django.views.decorators.http import require_POST
 
 from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
-from kotan.collection.models import Answer, Period, Quota
-from kotan.instruments.queries import instrument_spec
+from kotan.collection.models import Answer, Period
 from kotan.scoring import runs
 from kotan.scoring.models import IndexRun, RegencyResult
+from kotan.scoring.reports import regency_report
 from kotan.scoring.runs import FinalReadiness
-
-ViewFunc = Callable[..., HttpResponse]
 
 
 def _can_compute(request: HttpRequest) -> bool:
@@ -134,20 +132,6 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class Part:
-    code: str
-    name: str
-    weight: float | None
-    score: float | None
-    score_100: float | None
-    parent: str = ""
-
-
-def _on_100(value: float | None, low: float, high: float) -> float | None:
-    return None if value is None else (value - low) / (high - low) * 100.0
-
-
 @require(Capability.VIEW_COLLECTION)
 def run_regency(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     run = _run(run_id)
@@ -156,55 +140,15 @@ def run_regency(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
         RegencyResult.objects.filter(run=run).select_related("regency__province"),
         regency__code=code,
     )
-    spec = instrument_spec(run.instrument)
-    lo, hi = spec.scale_min, spec.scale_max
-    variables = [
-        Part(
-            v.code,
-            v.name,
-            v.weight,
-            result.variables.get(v.code),
-            _on_100(result.variables.get(v.code), lo, hi),
-        )
-        for v in spec.variables
-    ]
-    indicators = [
-        Part(
-            d.code,
-            d.name,
-            d.weight,
-            result.indicators.get(d.code),
-            _on_100(result.indicators.get(d.code), lo, hi),
-            v.code,
-        )
-        for v in spec.variables
-        for d in v.indicators
-    ]
-    quotas: Mapping[str, int] = dict(
-        Quota.objects.filter(assignment__period=run.period_id, assignment__regency=result.regency)
-        .order_by()
-        .values_list("unit__code", "quota")
-    )
-    units = [(u, result.n_by_unit.get(u.code, 0), quotas.get(u.code, u.quota)) for u in spec.units]
-    current = runs.read_input(run.period, spec, instrument=run.instrument, regency=result.regency)
-    labels = run.category_labels
+    report = regency_report(run, result)
     return render(
         request,
         "scoring/run_regency.html",
         {
             "run": run,
             "r": result,
-            "category": labels.get(result.category, ""),
-            "spec": spec,
-            "variables": variables,
-            "indicators": indicators,
-            "units": units,
-            "n_quota": sum(q for _u, _n, q in units),
-            "n_ranked": RegencyResult.objects.filter(run=run, status="ok").count(),
-            "n_province": RegencyResult.objects.filter(
-                run=run, status="ok", regency__province=result.regency.province_id
-            ).count(),
-            "unchanged": current.regency_digests.get(code) == result.input_digest,
+            "category": run.category_labels.get(result.category, ""),
+            **vars(report),
         },
     )
 
