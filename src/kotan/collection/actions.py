@@ -574,6 +574,11 @@ def save_section(
     return locked
 
 
+def remove_draft_evidence(draft: Draft, evidence_id: int) -> bool:
+    """Take a document off a draft not yet sent; False when there is no such document."""
+    return evidence.remove_evidence(draft, evidence_id)
+
+
 def draft_payload(draft: Draft, submitted_at: datetime) -> dict[str, Any]:
     """The submission of a draft, in the shape every channel uses (see payload.py)."""
     context: dict[str, Any] = (

@@ -30,7 +30,12 @@ from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import evidence
-from kotan.collection.actions import save_section, start_draft, submit_draft
+from kotan.collection.actions import (
+    remove_draft_evidence,
+    save_section,
+    start_draft,
+    submit_draft,
+)
 from kotan.collection.forms_form import (
     EVIDENCE,
     INSTITUTION,
@@ -362,7 +367,7 @@ def _save(request: HttpRequest, filling: Filling, form: SectionForm) -> None:
             % {"n": len(uploads)},
         )
     removed = _int(request.POST.get("hapus_bukti"), 0)
-    if removed and evidence.remove_evidence(filling.draft, removed):
+    if removed and remove_draft_evidence(filling.draft, removed):
         messages.success(request, _("Dokumen dihapus."))
 
 
