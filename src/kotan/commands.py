@@ -32,29 +32,15 @@ def is_file_command(argv: Sequence[str]) -> bool:
 
 
 def read_instrument(path: Path) -> InstrumentSpec:
-    from kotan.instruments.spec import InstrumentError, Problem, load_yaml
+    from kotan.instruments.files import read_instrument_bytes
 
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return load_yaml(path.read_text(encoding="utf-8"))
-    if suffix == ".xlsx":
-        from kotan.instruments.xlsx import read_xlsx
-
-        return read_xlsx(path.read_bytes())
-    raise InstrumentError(
-        [Problem("file.syntax", path.name, {"detail": "gunakan .yaml, .yml atau .xlsx"})]
-    )
+    return read_instrument_bytes(path.name, path.read_bytes())
 
 
 def write_instrument(spec: InstrumentSpec, path: Path) -> None:
-    from kotan.instruments.spec import dump_yaml
+    from kotan.instruments.files import instrument_bytes
 
-    if path.suffix.lower() == ".xlsx":
-        from kotan.instruments.xlsx import write_xlsx
-
-        path.write_bytes(write_xlsx(spec))
-    else:
-        path.write_text(dump_yaml(spec), encoding="utf-8")
+    path.write_bytes(instrument_bytes(spec, path.name))
 
 
 def _default_instrument() -> Path:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,11 +11,10 @@ from django.views.decorators.http import require_POST
 from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.core.problems import ProblemsError
 from kotan.instruments import actions
+from kotan.instruments.files import instrument_bytes, read_instrument_bytes
 from kotan.instruments.forms import CopyForm, InstrumentUploadForm
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec, dump_yaml, load_yaml
-from kotan.instruments.xlsx import read_xlsx, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,13 +41,8 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         form = InstrumentUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
             try:
-                spec: InstrumentSpec = (
-                    read_xlsx(data)
-                    if Path(upload.name).suffix.lower() == ".xlsx"
-                    else load_yaml(data.decode("utf-8", errors="replace"))
-                )
+                spec = read_instrument_bytes(upload.name, upload.read())
                 instrument = actions.import_instrument(actor=current_user(request), spec=spec)
             except ProblemsError as exc:
                 problems = [p.message(_language(request)) for p in exc.problems]
@@ -92,13 +84,10 @@ def instrument_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
         raise Http404
     instrument = get_object_or_404(_visible(request), pk=pk)
     spec = instrument_spec(instrument)
-    name = f"instrumen-{instrument.year}-v{instrument.version}"
-    if fmt == "xlsx":
-        response = HttpResponse(write_xlsx(spec), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    else:
-        response = HttpResponse(dump_yaml(spec), content_type="application/yaml; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
+    name = f"instrumen-{instrument.year}-v{instrument.version}.{fmt}"
+    content_type = XLSX if fmt == "xlsx" else "application/yaml; charset=utf-8"
+    response = HttpResponse(instrument_bytes(spec, name), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
