@@ -426,7 +426,12 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
         stored = RawSubmission.objects.filter(pk=raw.pk)
         if problems or envelope is None or assignment is None:
             errors = [
-                {"code": p.code, "location": p.location, "params": p.params, "detail": p.message()}
+                {
+                    "code": p.code,
+                    "location": p.location,
+                    "params": p.params,
+                    "detail": p.message("id"),
+                }
                 for p in problems
             ]
             stored.update(

@@ -32,16 +32,12 @@ register_messages(
 CHANNELS = {c.value for c in Channel}
 
 
-def _language(request: HttpRequest) -> str:
-    return "en" if getattr(request, "LANGUAGE_CODE", "id") == "en" else "id"
-
-
 def _csrf_failure(request: HttpRequest) -> JsonResponse | None:
     rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})  # type: ignore[arg-type]
     if rejected is None:
         return None
     problem = Problem("auth.csrf", "")
-    return JsonResponse(problem.as_dict(_language(request)), status=403)
+    return JsonResponse(problem.as_dict(), status=403)
 
 
 @csrf_exempt  # anonymous link submissions carry no cookie to protect; sessions are checked below
@@ -61,7 +57,6 @@ def submissions(request: HttpRequest) -> JsonResponse:
         payload = {"_body_not_json": body[:MAX_BODY_CHARS]}
         bad_json = True
     result = ingest_submission(payload, channel=channel, user=user)
-    language = _language(request)
     data: dict[str, object] = {"receipt": result.receipt_number}
     if result.ok:
         data["status"] = "accepted" if result.status == 201 else "duplicate"
@@ -70,8 +65,8 @@ def submissions(request: HttpRequest) -> JsonResponse:
     data.update(
         {
             "code": problems[0].code if result.status == 409 else "submission.invalid",
-            "detail": problems[0].message(language),
-            "problems": [p.as_dict(language) for p in problems],
+            "detail": problems[0].message(),
+            "problems": [p.as_dict() for p in problems],
         }
     )
     return JsonResponse(data, status=400 if bad_json else result.status)

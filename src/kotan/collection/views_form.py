@@ -22,8 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from kotan.accounts.models import User
@@ -146,7 +146,7 @@ def _unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse
 
 
 def _problem_text(problem: Problem) -> str:
-    return Problem(problem.code, "", problem.params).message(get_language() or "id")
+    return Problem(problem.code, "", problem.params).message()
 
 
 def _link_state(link: RespondentLink) -> str | None:

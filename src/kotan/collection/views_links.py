@@ -94,10 +94,6 @@ def _manager(request: HttpRequest) -> User:
     return user
 
 
-def _language(request: HttpRequest) -> str:
-    return getattr(request, "LANGUAGE_CODE", "id")
-
-
 def _assignment(user: User, pk: int) -> Assignment:
     related = Assignment.objects.select_related(
         "period__instrument", "regency__province", "responsible"
@@ -283,7 +279,7 @@ def assignment_transition(request: HttpRequest, pk: int, word: str) -> HttpRespo
     except actions.TransitionError as exc:
         for problem in exc.problems:
             # The location is a code for machines (e.g. "reason"); people read the message.
-            messages.error(request, replace(problem, location="").message(_language(request)))
+            messages.error(request, replace(problem, location="").message())
     else:
         messages.success(request, str(DONE_MESSAGES[action]))
     return redirect("assignment_detail", pk=assignment.pk)

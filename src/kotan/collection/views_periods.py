@@ -41,7 +41,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 )
         except ProblemsError as exc:
             for problem in exc.problems:
-                form.add_error(None, problem.message(getattr(request, "LANGUAGE_CODE", "id")))
+                form.add_error(None, problem.message())
         except ValidationError as exc:
             for text in exc.messages:
                 form.add_error(None, text)
@@ -69,7 +69,7 @@ def period_status(request: HttpRequest, year: int, word: str) -> HttpResponse:
         actions.set_period_status(actor=current_user(request), period=period, action=action)
     except ProblemsError as exc:
         for problem in exc.problems:
-            messages.error(request, problem.message(getattr(request, "LANGUAGE_CODE", "id")))
+            messages.error(request, problem.message())
     else:
         messages.success(request, _("Status periode diperbarui."))
     return redirect(f"{reverse('assignment_list')}?periode={period.year}")

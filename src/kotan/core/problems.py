@@ -6,6 +6,7 @@ Each module registers its message catalogue once; clients branch on ``code``, pe
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,18 +21,30 @@ def register_messages(catalogue: dict[str, tuple[str, str]]) -> None:
         MESSAGES[code] = texts
 
 
+def _active_language() -> str:
+    if "django" not in sys.modules:  # plain-Python callers stay free of Django
+        return "id"
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
     location: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def message(self, language: str = "id") -> str:
+    def message(self, language: str | None = None) -> str:
+        """The message in ``language``; by default the active Django language (Bahasa
+        Indonesia outside Django, e.g. in the file commands)."""
+        if language is None:
+            language = _active_language()
         indonesian, english = MESSAGES[self.code]
         text = (english if language == "en" else indonesian).format(**self.params)
         return f"{self.location}: {text}" if self.location else text
 
-    def as_dict(self, language: str = "id") -> dict[str, Any]:
+    def as_dict(self, language: str | None = None) -> dict[str, Any]:
         return {"code": self.code, "location": self.location, "detail": self.message(language)}
 
 
@@ -40,4 +53,4 @@ class ProblemsError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(p.message() for p in problems[:20]))
+        super().__init__("; ".join(p.message("id") for p in problems[:20]))

@@ -27,10 +27,6 @@ def _visible(request: HttpRequest) -> QuerySet[Instrument]:
     return instruments
 
 
-def _language(request: HttpRequest) -> str:
-    return getattr(request, "LANGUAGE_CODE", "id")
-
-
 @require(Capability.VIEW_INSTRUMENTS)
 def instrument_list(request: HttpRequest) -> HttpResponse:
     form = InstrumentUploadForm()
@@ -45,7 +41,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
                 spec = read_instrument_bytes(upload.name, upload.read())
                 instrument = actions.import_instrument(actor=current_user(request), spec=spec)
             except ProblemsError as exc:
-                problems = [p.message(_language(request)) for p in exc.problems]
+                problems = [p.message() for p in exc.problems]
             except ValidationError as exc:
                 problems = list(exc.messages)
             else:
@@ -116,7 +112,7 @@ def instrument_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             raise Http404
     except ProblemsError as exc:
         for problem in exc.problems:
-            messages.error(request, problem.message(_language(request)))
+            messages.error(request, problem.message())
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)

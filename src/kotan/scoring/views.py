@@ -93,7 +93,7 @@ def run_compute(request: HttpRequest) -> HttpResponse:
         )
     except runs.RunError as exc:
         for problem in exc.problems:
-            messages.error(request, problem.message(getattr(request, "LANGUAGE_CODE", "id")))
+            messages.error(request, problem.message())
         return redirect("run_list")
     messages.success(request, _("Indeks dihitung dan disimpan."))
     return redirect("run_detail", run_id=run.pk)
