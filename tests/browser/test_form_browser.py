@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Evidence, Response
@@ -73,7 +73,7 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     )
     page.get_by_role("button", name="Simpan & unggah dokumen").click()
     summary = page.get_by_role("alert")
-    assert "tidak sesuai dengan jenisnya" in summary.inner_text()
+    expect(summary).to_contain_text("tidak sesuai dengan jenisnya")
     check_page(page, axe, "form-error-phone")
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_bukti"
@@ -81,7 +81,7 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
         files=[{"name": "Perda 7 2024.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     page.get_by_role("button", name="Simpan & unggah dokumen").click()
-    assert page.get_by_role("button", name="Hapus Perda 7 2024.pdf").is_visible()
+    expect(page.get_by_role("button", name="Hapus Perda 7 2024.pdf")).to_be_visible()
     # The answers given before the upload were kept.
     assert (
         page.get_by_role("group", name="MAS1_02", exact=False)
@@ -90,7 +90,7 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     )
 
     page.get_by_role("button", name="Simpan & lanjut").click()
-    assert page.get_by_text("Bagian 2 dari 4").is_visible()
+    expect(page.get_by_text("Bagian 2 dari 4")).to_be_visible()
     page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
     check_page(page, axe, "form-section-desktop")
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
@@ -100,10 +100,11 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     page.locator("fieldset.q").first.get_by_text("Tidak tahu").click()
     page.get_by_role("button", name="Periksa & kirim").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Periksa sebelum mengirim"
-    assert page.get_by_text("5 dari 45 butir terjawab").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa sebelum mengirim")
+    expect(page.get_by_text("5 dari 45 butir terjawab")).to_be_visible()
     check_page(page, axe, "form-review-phone")
     page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.get_by_text("Nomor tanda terima:")).to_be_visible()
 
     receipt = Response.objects.get()
     number = page.locator(".receipt-no").inner_text()

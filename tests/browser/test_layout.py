@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.conftest import PASSWORD, Cast
@@ -44,7 +44,8 @@ def test_login_and_role_navigation(
     screenshot(page, f"home-province-operator-{size_name}")
     nav.get_by_role("link", name="Wilayah").click()
     page.get_by_role("link", name="Jambi").click()
-    assert page.get_by_role("cell", name="Kabupaten Batanghari").count() == 1
+    # expect() waits for the province page to finish loading; count() would not.
+    expect(page.get_by_role("cell", name="Kabupaten Batanghari")).to_have_count(1)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"horizontal scroll of {overflow}px at {size_name} size"
     screenshot(page, f"province-jambi-{size_name}")
@@ -69,10 +70,10 @@ def test_language_switch_to_english(cast: Cast, live_server: object, page: Page)
     base = str(live_server)
     page.goto(f"{base}/akun/masuk/")
     page.get_by_role("button", name="English").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in to SI-KOTAN"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to SI-KOTAN")
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("button", name="Bahasa Indonesia").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Masuk ke SI-KOTAN"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk ke SI-KOTAN")
 
 
 PAGES = [
