@@ -60,7 +60,7 @@ BENCH_DB = "kotan_bench_ingest"
 PGBENCH_DB = "kotan_bench_pgbench"
 OURS = (BENCH_DB, PGBENCH_DB)  # the only databases this script creates or drops
 UNIT = "gov"
-DEFAULT_CONFIGS = "sync:4x1,gthread:2x8,gthread:4x4"
+DEFAULT_CONFIGS = "sync:3x1,sync:4x1,gthread:3x1,gthread:4x4"
 TARGET_PER_S = 300
 TARGET_P95_MS = 200
 

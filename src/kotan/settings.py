@@ -131,6 +131,14 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound on the server and psycopg preparing a statement once it has run five
+        # times on a connection: the hot ingestion queries (a five-table join among them) then
+        # skip PostgreSQL's planner, which cost more than running them (docs/performance.md).
+        # Behind a transaction-pooling PgBouncer, set KOTAN_DB_PREPARE=0.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5 if envbool("KOTAN_DB_PREPARE", True) else None
 else:
     DATABASES = {
         "default": {

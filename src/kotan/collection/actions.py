@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -12,7 +13,7 @@ from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -324,8 +325,11 @@ def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmis
     """
     uid = client_uuid(payload)
     digest = canonical_hash(payload)
+    # Outside a transaction the INSERT commits on its own (no BEGIN/COMMIT round trips);
+    # inside one (an import of many rows) a savepoint keeps a taken UUID from breaking it.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             raw = RawSubmission.objects.create(
                 # Without a usable UUID the payload is still kept, under a server UUID.
                 client_uuid=uid or uuid.uuid4(),
@@ -363,11 +367,12 @@ def _resolve_assignment(
     envelope: Envelope, user: User | None
 ) -> tuple[Assignment | None, RespondentLink | None, list[Problem]]:
     if envelope.link:
-        link = (
-            RespondentLink.objects.select_related("assignment__period__instrument", "unit")
-            .filter(token=envelope.link)
-            .first()
-        )
+        try:  # get(), not first(): a token is unique, no ORDER BY to build and run
+            link = RespondentLink.objects.select_related(
+                "assignment__period__instrument", "unit"
+            ).get(token=envelope.link)
+        except RespondentLink.DoesNotExist:
+            link = None
         if link is None:
             reason: str | None = "unknown"
         else:
@@ -414,76 +419,116 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
             rules = instrument_rules(assignment.period.instrument)
             checked, problems = check_answers(envelope.answers, envelope.unit, rules)
     with transaction.atomic():
-        # Lock the row but read only its status: the payload is already in hand.
-        status = (
-            RawSubmission.objects.select_for_update()
-            .filter(pk=raw.pk)
-            .values_list("status", flat=True)
-            .get()
-        )
-        if status != RawSubmission.Status.RECEIVED:  # processed meanwhile
-            return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
-        stored = RawSubmission.objects.filter(pk=raw.pk)
-        if problems or envelope is None or assignment is None:
-            errors = [
-                {
-                    "code": p.code,
-                    "location": p.location,
-                    "params": p.params,
-                    "detail": p.message("id"),
-                }
-                for p in problems
-            ]
-            stored.update(
-                assignment=assignment, processed_at=timezone.now(), status="invalid", errors=errors
-            )
-            return IngestResult(422, raw.receipt_number, problems)
-        submitted_at = envelope.submitted_at or raw.received_at
-        duration = (
-            int((submitted_at - envelope.started_at).total_seconds())
-            if envelope.started_at and envelope.started_at <= submitted_at
-            else None
-        )
-        scores = [score for (_id, _v, score) in checked.values()]
-        flags = quality_flags(scores, duration)
-        if (
-            envelope.institution
-            and Response.objects.filter(
-                assignment=assignment,
-                unit__code=envelope.unit,
-                institution_name__iexact=envelope.institution,
-                excluded=False,
-            ).exists()
+        # Claim the raw row: one guarded UPDATE locks it and records the outcome. Zero rows
+        # means another worker processed it meanwhile; an error below rolls the claim back.
+        stored = RawSubmission.objects.filter(pk=raw.pk, status=RawSubmission.Status.RECEIVED)
+        if not problems and envelope is not None and assignment is not None:
+            if not stored.update(
+                assignment=assignment, processed_at=timezone.now(), status="accepted"
+            ):
+                return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
+            if link is None or _take_link_use(link):
+                response = _store_response(raw, envelope, assignment, link, user, checked)
+                return IngestResult(201, raw.receipt_number, [], response.pk)
+            # A concurrent submission took the link's last use after it was checked above.
+            problems = [Problem("submission.link_used_up", "link")]
+            stored = RawSubmission.objects.filter(pk=raw.pk)  # claimed in this transaction
+        errors = [
+            {"code": p.code, "location": p.location, "params": p.params, "detail": p.message("id")}
+            for p in problems
+        ]
+        if not stored.update(
+            assignment=assignment, processed_at=timezone.now(), status="invalid", errors=errors
         ):
-            flags.append("duplicate_institution")
-        # The raw submission is the record of a new response; its later changes are audited.
-        with disable_auditlog():
-            response = Response.objects.create(
-                raw=raw,
-                assignment=assignment,
-                unit_id=rules.unit_ids[envelope.unit],
-                link=link,
-                enumerator=user if user is not None and user.role == Role.ENUMERATOR else None,
-                institution_name=envelope.institution,
-                channel=raw.channel,
-                started_at=envelope.started_at,
-                submitted_at=submitted_at,
-                duration_seconds=duration,
-                receipt_number=raw.receipt_number,
-                flags=flags,
-            )
-        Answer.objects.bulk_create(
-            Answer(response=response, item_id=item_id, value=value, score=score)
-            for (item_id, value, score) in checked.values()
+            return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
+        return IngestResult(422, raw.receipt_number, problems)
+
+
+def _take_link_use(link: RespondentLink) -> bool:
+    """Count one use of the link, atomically against its limit (the row lock serialises)."""
+    uses = RespondentLink.objects.filter(pk=link.pk)
+    if link.max_uses is not None:
+        uses = uses.filter(use_count__lt=F("max_uses"))
+    return bool(uses.update(use_count=F("use_count") + 1))
+
+
+def _store_response(
+    raw: RawSubmission,
+    envelope: Envelope,
+    assignment: Assignment,
+    link: RespondentLink | None,
+    user: User | None,
+    checked: dict[str, tuple[int, str, float | None]],
+) -> Response:
+    rules = instrument_rules(assignment.period.instrument)
+    unit_id = rules.unit_ids[envelope.unit]
+    submitted_at = envelope.submitted_at or raw.received_at
+    duration = (
+        int((submitted_at - envelope.started_at).total_seconds())
+        if envelope.started_at and envelope.started_at <= submitted_at
+        else None
+    )
+    flags = quality_flags([score for (_id, _v, score) in checked.values()], duration)
+    if (
+        envelope.institution
+        and Response.objects.filter(
+            assignment=assignment,
+            unit_id=unit_id,
+            institution_name__iexact=envelope.institution,
+            excluded=False,
+        ).exists()
+    ):
+        flags.append("duplicate_institution")
+    # The raw submission is the record of a new response; its later changes are audited.
+    with disable_auditlog():
+        response = Response.objects.create(
+            raw=raw,
+            assignment=assignment,
+            unit_id=unit_id,
+            link=link,
+            enumerator=user if user is not None and user.role == Role.ENUMERATOR else None,
+            institution_name=envelope.institution,
+            channel=raw.channel,
+            started_at=envelope.started_at,
+            submitted_at=submitted_at,
+            duration_seconds=duration,
+            receipt_number=raw.receipt_number,
+            flags=flags,
         )
-        if link is not None:
-            RespondentLink.objects.filter(pk=link.pk).update(use_count=F("use_count") + 1)
-        if assignment.status == Assignment.Status.NOT_STARTED:
-            Assignment.objects.filter(pk=assignment.pk, status="belum_mulai").update(
-                status=Assignment.Status.IN_PROGRESS
+    insert_answers(response.pk, checked.values())
+    if assignment.status == Assignment.Status.NOT_STARTED:
+        Assignment.objects.filter(pk=assignment.pk, status="belum_mulai").update(
+            status=Assignment.Status.IN_PROGRESS
+        )
+    return response
+
+
+def insert_answers(response_id: int, answers: Iterable[tuple[int, str, float | None]]) -> None:
+    """Insert a response's answers in one statement, without building a model per answer.
+
+    Answers are the bulk of every submission (tens per response, at hundreds of submissions
+    per second): on PostgreSQL one INSERT … SELECT FROM unnest() of four arrays, elsewhere
+    one executemany. Answers are never updated or audited one by one (the raw submission is
+    their record), so model instances would only cost time.
+    """
+    rows = [(response_id, item_id, value, score) for (item_id, value, score) in answers]
+    if not rows:
+        return
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = "(response_id, item_id, value, score)"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _r, items, values, scores = zip(*rows, strict=True)
+            cursor.execute(
+                f"INSERT INTO {table} {columns} "  # noqa: S608 (table name from the model)
+                "SELECT %s, * FROM unnest(%s::bigint[], %s::varchar[], %s::float8[])",
+                [response_id, list(items), list(values), list(scores)],
             )
-        stored.update(assignment=assignment, processed_at=timezone.now(), status="accepted")
-        return IngestResult(201, raw.receipt_number, [], response.pk)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s)",  # noqa: S608
+                rows,
+            )
 
 
 def ingest_submission(
