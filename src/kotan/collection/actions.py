@@ -304,6 +304,20 @@ def _build_rules(instrument_id: int) -> InstrumentRules:
     )
 
 
+def period_rules(period: Period) -> InstrumentRules:
+    """Validation rules of a period's instrument, without loading the instrument row.
+
+    A period only ever takes a published instrument (``open_period``), which cannot change;
+    the key carries the period's creation time for the same reason as ``instrument_rules``.
+    """
+    return _period_rules(period.pk, period.created_at, period.instrument_id)
+
+
+@lru_cache(maxsize=32)
+def _period_rules(period_id: int, created_at: datetime, instrument_id: int) -> InstrumentRules:
+    return instrument_rules(Instrument.objects.get(pk=instrument_id))
+
+
 def _new_receipt() -> str:
     return "KTN-" + secrets.token_hex(5).upper()
 
@@ -368,9 +382,9 @@ def _resolve_assignment(
 ) -> tuple[Assignment | None, RespondentLink | None, list[Problem]]:
     if envelope.link:
         try:  # get(), not first(): a token is unique, no ORDER BY to build and run
-            link = RespondentLink.objects.select_related(
-                "assignment__period__instrument", "unit"
-            ).get(token=envelope.link)
+            link = RespondentLink.objects.select_related("assignment__period", "unit").get(
+                token=envelope.link
+            )
         except RespondentLink.DoesNotExist:
             link = None
         if link is None:
@@ -382,7 +396,7 @@ def _resolve_assignment(
         if reason is not None or link is None:
             return None, None, [Problem(f"submission.link_{reason}", "link")]
         return link.assignment, link, []
-    assignments = Assignment.objects.select_related("period__instrument", "regency")
+    assignments = Assignment.objects.select_related("period", "regency")
     if user is None:
         return None, None, [Problem("submission.assignment", "assignment")]
     assignments = scope_queryset(user, assignments)
@@ -416,7 +430,7 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
                 )
             ]
         else:
-            rules = instrument_rules(assignment.period.instrument)
+            rules = period_rules(assignment.period)
             checked, problems = check_answers(envelope.answers, envelope.unit, rules)
     with transaction.atomic():
         # Claim the raw row: one guarded UPDATE locks it and records the outcome. Zero rows
@@ -460,7 +474,7 @@ def _store_response(
     user: User | None,
     checked: dict[str, tuple[int, str, float | None]],
 ) -> Response:
-    rules = instrument_rules(assignment.period.instrument)
+    rules = period_rules(assignment.period)
     unit_id = rules.unit_ids[envelope.unit]
     submitted_at = envelope.submitted_at or raw.received_at
     duration = (
