@@ -8,4 +8,8 @@ urlpatterns = [
     path("", include("kotan.collection.urls_progress")),
     path("", include("kotan.collection.urls_api")),
     path("", include("kotan.collection.urls_periods")),
+    path("", include("kotan.collection.urls_excel")),
+    path("", include("kotan.collection.urls_paper")),
+    path("", include("kotan.collection.urls_odk")),
+    path("", include("kotan.collection.urls_offline")),
 ]
