@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kotan.collection",
     "kotan.scoring",
     "kotan.dashboard",
+    "kotan.monev",
 ]
 
 MIDDLEWARE = [

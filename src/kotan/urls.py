@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("", include("kotan.collection.urls")),
     path("", include("kotan.scoring.urls")),
+    path("monev/", include("kotan.monev.urls")),
     path("organisasi/", accounts_views.organization_list, name="organization_list"),
     path("organisasi/<int:pk>/", accounts_views.organization_detail, name="organization_detail"),
     path("pengguna/", accounts_views.user_list, name="user_list"),
