@@ -394,6 +394,18 @@ def test_enumerator_fills_and_sends_a_questionnaire(
     assert Response.objects.count() == 1
 
 
+def test_an_enumerator_typing_a_paper_form_records_the_paper_channel(
+    client: Client, cast: Cast, batanghari: Assignment
+) -> None:
+    client.force_login(cast.eko)
+    post_section(client, f"{enumerator_url(batanghari, 'com')}?baru=1", 1, {"MAS1_01": "2"})
+    draft = Draft.objects.get()
+    review = f"{enumerator_url(batanghari, 'com', '_review')}?draf={draft.key}"
+    assert "disalin dari kuesioner kertas" in client.get(review).content.decode()
+    client.post(review, {"kertas": "1"})
+    assert Response.objects.get().channel == "paper"
+
+
 def test_each_new_questionnaire_is_its_own_draft(
     client: Client, cast: Cast, batanghari: Assignment
 ) -> None:

@@ -678,7 +678,7 @@ def _mark_sent(draft: Draft, receipt: str, response_id: int | None) -> Sent:
     return Sent(draft, receipt)
 
 
-def submit_draft(draft: Draft, *, user: User | None = None) -> Sent:
+def submit_draft(draft: Draft, *, user: User | None = None, channel: str = Channel.WEB) -> Sent:
     """Send the draft through ingest_submission under its key: sending twice never doubles.
 
     Deliberately outside any transaction: ingest_submission must commit the raw payload before
@@ -693,7 +693,7 @@ def submit_draft(draft: Draft, *, user: User | None = None) -> Sent:
     if not any(current.answers.values()):
         return Sent(current, problems=(Problem("submission.empty", ""),))
     result = ingest_submission(
-        draft_payload(current, current.updated_at), channel=Channel.WEB, user=user
+        draft_payload(current, current.updated_at), channel=channel, user=user
     )
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=current.pk)

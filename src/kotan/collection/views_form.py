@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,14 @@ from kotan.collection.forms_form import (
     load_questionnaire,
     sign_opened,
 )
-from kotan.collection.models import Assignment, Draft, Evidence, Period, RespondentLink
+from kotan.collection.models import (
+    Assignment,
+    Channel,
+    Draft,
+    Evidence,
+    Period,
+    RespondentLink,
+)
 from kotan.core.problems import Problem
 from kotan.instruments.models import ObservationUnit
 
@@ -417,7 +425,11 @@ def _review_page(request: HttpRequest, filling: Filling) -> HttpResponse:
         return redirect(filling.url("receipt"))
     problems: list[str] = []
     if request.method == "POST":
-        sent = submit_draft(draft, user=filling.user)
+        # An enumerator typing in a paper questionnaire says so: the response records it.
+        paper = filling.user is not None and request.POST.get("kertas") == "1"
+        sent = submit_draft(
+            draft, user=filling.user, channel=Channel.PAPER if paper else Channel.WEB
+        )
         filling.draft = draft = sent.draft
         if sent.receipt:
             return _remember(redirect(filling.url("receipt")), filling)
@@ -461,3 +473,70 @@ link_receipt = _by_link(_receipt_page)
 enumerator_form = _by_enumerator(_section_page)
 enumerator_review = _by_enumerator(_review_page)
 enumerator_receipt = _by_enumerator(_receipt_page)
+
+
+# --- the offline questionnaire (installable, works with no network) ------------------------
+
+
+def _offline_page(request: HttpRequest, filling: Filling) -> HttpResponse:
+    """The whole questionnaire on one page, kept on the device by the service worker.
+
+    Answers live in the browser's IndexedDB as they are entered; a finished questionnaire
+    waits in an outbox and is sent to the JSON API under its client UUID (static/kotan/
+    offline.js). The page itself holds no answers, so the cached copy is the same for every
+    questionnaire filled from it.
+    """
+    if filling.link is not None:
+        form_key = f"isi/{filling.link.token}"
+        context: dict[str, Any] = {"link": filling.link.token}
+    else:
+        form_key = f"pengisian/{filling.assignment.pk}/{filling.unit.code}"
+        context = {"assignment": filling.assignment.pk}
+    config = {
+        "form": form_key,
+        "context": context,
+        "unit": filling.unit.code,
+        "institution": filling.institution_default,
+        "endpoint": reverse("api_submissions") + "?kanal=offline",
+        "sw": reverse("service_worker"),
+        "assets": [
+            static("kotan/site.css"),
+            static("kotan/form.css"),
+            static("kotan/offline.js"),
+            static("kotan/favicon.svg"),
+        ],
+        "text": {
+            "online": _("Tersambung ke server."),
+            "offline": _("Tidak ada sinyal. Jawaban tetap tersimpan di perangkat ini."),
+            "ready": _("Versi luring siap: halaman ini dapat dibuka tanpa sinyal."),
+            "waiting": _("Tersimpan di perangkat, menunggu dikirim"),
+            "sent": _("Terkirim"),
+            "receipt": _("Nomor tanda terima:"),
+            "rejected": _("Ditolak server"),
+            "retry": _("Gagal mengirim; dicoba lagi otomatis."),
+            "login": _("Sesi Anda berakhir. Masuk kembali untuk mengirim; jawaban tetap aman."),
+            "answered": _("{n} dari {total} butir terjawab"),
+            "kept": _("tersimpan di perangkat"),
+            "empty": _("Pilih setidaknya satu jawaban sebelum mengirim."),
+            "queued": _("Kuesioner tersimpan di perangkat dan akan dikirim saat ada sinyal."),
+            "items": _("{n} butir"),
+            "none": _("Belum ada kuesioner yang disimpan di perangkat ini."),
+        },
+    }
+    return render(
+        request,
+        "collection/form/offline.html",
+        {"filling": filling, "questionnaire": filling.questionnaire, "config": config},
+    )
+
+
+offline_link = _by_link(_offline_page)
+offline_enumerator = _by_enumerator(_offline_page)
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site root so that its scope covers the forms."""
+    response = render(request, "collection/form/sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
