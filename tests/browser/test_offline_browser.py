@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, RawSubmission, Response
-from tests.browser.conftest import ARTIFACTS, PHONE, screenshot
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, screenshot
 from tests.collection.conftest import batanghari, period  # noqa: F401
 from tests.conftest import Cast
 
@@ -50,6 +51,13 @@ def test_filled_offline_sent_when_the_network_returns(
         f"{len(loaded)} requests, {weight} bytes gzip\n"
         + "".join(f"{len(gzip.compress(b))}\t{len(b)}\t{u}\n" for u, b in loaded)
     )
+
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
+    screenshot(page, "offline-desktop")
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
 
     context.set_offline(True)
     expect(page.locator("#net-state")).to_contain_text("Tidak ada sinyal")
