@@ -91,7 +91,7 @@ def test_items_do_not_split_across_pages(
 ) -> None:
     texts = pages(get_pdf(signed_in(client, cast.citra), paper_url(batanghari)))
     codes = unit_codes(batanghari.period, "gov")
-    seen = []
+    seen: list[str] = []
     for page in texts:
         found = [(c, m.start()) for c in codes if (m := re.search(rf"\b{c}\b", page))]
         # From each item code to the next (or the page's end), its own options follow.
