@@ -420,7 +420,7 @@ def problems(period: Period, cast: Cast) -> dict[str, str]:
     )
     same = {f"MAS{i}_0{j}": "4" for i in (1, 2) for j in (1, 2, 3, 4)}
     straight = ingest_submission(payload(context, institution="B", answers=same), user=ani)
-    ingest_submission(payload(context, institution="Dinas Sosial"), user=ani)
+    first = ingest_submission(payload(context, institution="Dinas Sosial"), user=ani)
     duplicate = ingest_submission(payload(context, institution="dinas sosial"), user=ani)
     invalid = ingest_submission(payload(context, answers={"MAS1_01": "9"}), user=ani)
     original_data = payload(context, institution="C")
@@ -440,6 +440,7 @@ def problems(period: Period, cast: Cast) -> dict[str, str]:
     return {
         "fast": fast.receipt_number,
         "straight": straight.receipt_number,
+        "first": first.receipt_number,
         "duplicate": duplicate.receipt_number,
         "invalid": invalid.receipt_number,
         "original": original.receipt_number,
@@ -460,6 +461,7 @@ def test_quality_page_lists_flags_invalid_and_conflicting_submissions(
     assert flagged == {
         problems["fast"]: ["Terlalu cepat"],
         problems["straight"]: ["Jawaban seragam"],
+        problems["first"]: ["Instansi ganda"],  # both of the pair
         problems["duplicate"]: ["Instansi ganda"],
     }
     issues = {i.raw.receipt_number: i for i in page.context["issues"]}
@@ -471,7 +473,7 @@ def test_quality_page_lists_flags_invalid_and_conflicting_submissions(
     html = page.content.decode()
     for text in ("Terlalu cepat", "Jawaban seragam", "Instansi ganda", "Konflik", "Tidak valid"):
         assert text in html
-    assert html.count(">Kecualikan</button>") == 3
+    assert html.count(">Kecualikan</button>") == 4
 
 
 def test_quality_page_is_scoped(problems: dict[str, str], cast: Cast, client: Client) -> None:
@@ -486,7 +488,7 @@ def test_viewers_see_flags_without_the_exclusion_form(
     problems: dict[str, str], cast: Cast, client: Client
 ) -> None:
     page = login(client, cast.gita).get(reverse("quality"))
-    assert len(page.context["flagged"]) == 3
+    assert len(page.context["flagged"]) == 4
     assert ">Kecualikan</button>" not in page.content.decode()
 
 
@@ -514,8 +516,23 @@ def test_an_operator_excludes_a_flagged_response_with_a_reason(
     assert item.response.excluded
     html = page.content.decode()
     assert "Diisi dalam 3 detik" in html and "Dikecualikan" in html
-    assert html.count(">Kecualikan</button>") == 2
+    assert html.count(">Kecualikan</button>") == 3
     assert Response.objects.filter(pk=response.pk).exists()
+
+
+def test_excluding_one_of_a_duplicate_pair_clears_the_other(
+    problems: dict[str, str], cast: Cast, client: Client
+) -> None:
+    duplicate = Response.objects.get(receipt_number=problems["duplicate"])
+    login(client, cast.citra).post(
+        reverse("response_exclude", args=[duplicate.pk]), {"reason": "Instansi mengisi dua kali"}
+    )
+    flagged = {
+        item.response.receipt_number: [f.label for f in item.flags]
+        for item in client.get(reverse("quality")).context["flagged"]
+    }
+    assert problems["first"] not in flagged  # no longer a duplicate of a counted response
+    assert flagged[problems["duplicate"]] == []  # excluded: listed with its reason
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

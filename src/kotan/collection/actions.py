@@ -482,17 +482,9 @@ def _store_response(
         if envelope.started_at and envelope.started_at <= submitted_at
         else None
     )
+    # Flags of the response alone; the same institution answering twice is found when the
+    # quality list is read (collection.progress.review_responses).
     flags = quality_flags([score for (_id, _v, score) in checked.values()], duration)
-    if (
-        envelope.institution
-        and Response.objects.filter(
-            assignment=assignment,
-            unit_id=unit_id,
-            institution_name__iexact=envelope.institution,
-            excluded=False,
-        ).exists()
-    ):
-        flags.append("duplicate_institution")
     # The raw submission is the record of a new response; its later changes are audited.
     with disable_auditlog():
         response = Response.objects.create(

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -468,23 +468,44 @@ class FlaggedResponse:
     flags: tuple[Flag, ...]
 
 
+def _same_institution() -> Exists:
+    """Another counted response of the same regency and unit from the same institution.
+
+    Found when the list is read, not stored at ingestion: both responses of a pair are
+    flagged, and excluding one clears the flag of the other.
+    """
+    return Exists(
+        Response.objects.filter(
+            assignment=OuterRef("assignment"),
+            unit=OuterRef("unit"),
+            institution_name__iexact=OuterRef("institution_name"),
+            excluded=False,
+        )
+        .exclude(institution_name="")
+        .exclude(pk=OuterRef("pk"))
+    )
+
+
 def review_responses(user: User | AnonymousUser, period: Period) -> QuerySet[Response]:
     """Responses in scope with a quality flag, and every excluded one (kept with its reason)."""
     return (
         scope_queryset(user, Response.objects.filter(assignment__period=period))
-        .filter(Q(excluded=True) | ~Q(flags=[]))
+        .annotate(duplicate_institution=_same_institution())
+        .filter(Q(excluded=True) | ~Q(flags=[]) | Q(duplicate_institution=True))
         .select_related("assignment__regency", "unit")
         .order_by("excluded", "-submitted_at", "-pk")
     )
 
 
 def flagged(responses: Iterable[Response]) -> list[FlaggedResponse]:
-    return [
-        FlaggedResponse(
-            r, tuple(Flag(code, str(FLAG_LABELS.get(code, code))) for code in (r.flags or []))
-        )
-        for r in responses
-    ]
+    out = []
+    for r in responses:
+        codes = list(r.flags or [])
+        if getattr(r, "duplicate_institution", False) and not r.excluded:
+            codes.append("duplicate_institution")
+        labels = (Flag(code, str(FLAG_LABELS.get(code, code))) for code in dict.fromkeys(codes))
+        out.append(FlaggedResponse(r, tuple(labels)))
+    return out
 
 
 @dataclass(frozen=True)
