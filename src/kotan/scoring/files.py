@@ -83,7 +83,7 @@ class ResponsesError(ProblemsError):
     """The response file was rejected as a whole."""
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
+def csv_rows(data: bytes) -> Iterator[list[str]]:
     text = data.decode("utf-8-sig")
     first = text.split("\n", 1)[0]
     # Spreadsheets set to Indonesian write semicolons; pick the likelier separator.
@@ -98,12 +98,12 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else _cell_text(v) for v in row]
+            yield ["" if v is None else cell_text(v) for v in row]
     finally:
         workbook.close()
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -116,7 +116,7 @@ def read_table(path: Path) -> list[list[str]]:
         raise ResponsesError([Problem("responses.format", "", {"name": path.name})])
     try:
         data = path.read_bytes()
-        reader = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
+        reader = csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
         rows = []
         for row in reader:
             rows.append(row)
@@ -130,14 +130,14 @@ def read_table(path: Path) -> list[list[str]]:
         raise ResponsesError([Problem("responses.unreadable", "", {"detail": detail})]) from exc
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Cell text as a lookup key: "2.0" and "2,0" (Indonesian decimal comma) become "2"."""
     key = text.strip().lower()
     try:
         number = float(key.replace(",", "."))
     except ValueError:
         return key
-    return _cell_text(number) if math.isfinite(number) else key
+    return cell_text(number) if math.isfinite(number) else key
 
 
 def _answer_map(spec: InstrumentSpec) -> tuple[dict[str, float | None], str]:
@@ -147,7 +147,7 @@ def _answer_map(spec: InstrumentSpec) -> tuple[dict[str, float | None], str]:
         accepted[option.code.strip().lower()] = option.score
         accepted[option.label.strip().lower()] = option.score
         if option.score is not None:
-            accepted[_cell_text(option.score).lower()] = option.score
+            accepted[cell_text(option.score).lower()] = option.score
     allowed = ", ".join(o.code for o in spec.answer_options)
     return accepted, allowed
 
@@ -210,7 +210,7 @@ def parse_responses(
             if unit in units and unit not in item.units:
                 problems.append(Problem("responses.not_asked", cell, {"unit": unit}))
                 continue
-            key = _normalise(text)
+            key = normalise(text)
             if key not in accepted:
                 problems.append(
                     Problem("responses.value", cell, {"value": text, "allowed": allowed})
