@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
-.PHONY: bench-index-run bench-ingest bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+.PHONY: bench-report bench-index-run bench-ingest bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -96,3 +96,7 @@ bench-index-run: install
 ## Submissions per second over HTTP: gunicorn + PostgreSQL, 32 clients, 10 % retries, vs pgbench.
 bench-ingest: install
 	$(BIN)/python benchmarks/ingest.py
+
+## Time to produce a Monev visit report (6 sessions x 15 points, 30 follow-ups), DOCX and PDF.
+bench-report: install
+	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly

@@ -25,6 +25,7 @@ _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Pengumpulan"), "assignment_list", Capability.VIEW_COLLECTION),
     (_("Progres"), "progress", Capability.VIEW_COLLECTION),
     (_("Hasil"), "run_list", Capability.VIEW_COLLECTION),
+    (_("Monev"), "monev_visit_list", Capability.VIEW_MONEV),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
     (_("Instrumen"), "instrument_list", Capability.VIEW_INSTRUMENTS),
     (_("Organisasi"), "organization_list", Capability.VIEW_ORGANIZATIONS),

@@ -30,6 +30,8 @@ class Capability(StrEnum):
     MANAGE_COLLECTION = "manage_collection"  # links, status actions, exclusions in scope
     FILL_QUESTIONNAIRE = "fill_questionnaire"  # enumerator pages
     COMPUTE_RESULTS = "compute_results"  # index runs (national: ranks are national)
+    VIEW_MONEV = "view_monev"  # Monev visits, points, follow-ups, reports in scope
+    MANAGE_MONEV = "manage_monev"  # plan and record visits and follow-ups in scope
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -43,8 +45,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_COLLECTION,
             Capability.MANAGE_COLLECTION,
             Capability.FILL_QUESTIONNAIRE,
+            Capability.VIEW_MONEV,
+            Capability.MANAGE_MONEV,
         }
     ),
+    # A BNNK reads its province's Monev and reports on the follow-ups it owns (monev.rules).
     Role.REGENCY_OPERATOR: frozenset(
         {
             Capability.VIEW_REGIONS,
@@ -54,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_COLLECTION,
             Capability.MANAGE_COLLECTION,
             Capability.FILL_QUESTIONNAIRE,
+            Capability.VIEW_MONEV,
         }
     ),
     Role.FOCAL_POINT: frozenset(
@@ -73,6 +79,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ORGANIZATIONS,
             Capability.VIEW_INSTRUMENTS,
             Capability.VIEW_COLLECTION,
+            Capability.VIEW_MONEV,
         }
     ),
 }

@@ -9,6 +9,7 @@ from kotan.accounts.demo import DEMO_PASSWORD, load_demo
 from kotan.collection.demo import load_demo_period
 from kotan.collection.models import Response
 from kotan.instruments.demo import load_demo_instrument
+from kotan.monev.demo import load_demo_monev
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             f"Periode: {period} ({period.assignments.count()} kabupaten/kota, "
             f"{Response.objects.filter(assignment__period=period).count()} jawaban)"
         )
+        self.stdout.write(f"Monev: {load_demo_monev()}")
         self.stdout.write("")
         self.stdout.write(f"Akun demo SI-KOTAN (kata sandi untuk semua: {DEMO_PASSWORD})")
         width = max(len(a.username) for a in accounts)
