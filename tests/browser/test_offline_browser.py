@@ -170,3 +170,64 @@ def test_an_enumerator_fills_several_questionnaires_offline(
     assert receipts == sorted(r.receipt_number for r in responses)
     screenshot(page, "offline-enumerator-phone")
     context.close()
+
+
+def test_a_new_version_of_the_app_keeps_what_waits_on_the_device(
+    cast: Cast,
+    batanghari: Assignment,  # noqa: F811
+    live_server: Any,
+    browser: Browser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import kotan
+    from kotan.collection import api
+
+    link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov")
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    url = f"{live_server}/isi/{link.token}/luring/"
+    page.goto(url)
+    expect(page.locator("html[data-offline-ready='1']")).to_have_count(1)
+    assert page.evaluate(
+        "async () => { window.reg = await navigator.serviceWorker.getRegistration();"
+        " window.oldWorker = window.reg.active; return window.oldWorker !== null; }"
+    )
+    context.set_offline(True)
+    _answer(page, "MAS1_01", "Setuju / sering")
+    page.get_by_role("button", name="Simpan & kirim").click()
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("menunggu dikirim")
+
+    # A release while the questionnaire waits: the server fails for now, and serves a new
+    # service worker.
+    def server_error(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the server is being updated")
+
+    monkeypatch.setattr(api, "ingest_submission", server_error)
+    monkeypatch.setattr(kotan, "__version__", "99.0.0")
+    context.set_offline(False)
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("dicoba lagi otomatis")
+    assert page.evaluate(
+        """async () => {
+          await window.reg.update();
+          const worker = window.reg.installing || window.reg.waiting || window.reg.active;
+          if (worker.state !== 'activated') {
+            await new Promise((done) => worker.addEventListener('statechange', () => {
+              if (worker.state === 'activated') done();
+            }));
+          }
+          return window.reg.active !== window.oldWorker;
+        }"""
+    ), "the new service worker did not take over"
+    page.reload()  # under the new worker
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("menunggu dikirim")
+    # The new worker kept the page for offline use.
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("menunggu dikirim")
+    assert RawSubmission.objects.count() == 0
+
+    monkeypatch.undo()  # the new version is up
+    context.set_offline(False)
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("Terkirim", timeout=20_000)
+    assert Response.objects.count() == 1 and Response.objects.get().channel == "offline"
+    context.close()

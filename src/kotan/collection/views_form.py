@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
+import kotan
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
@@ -536,7 +537,13 @@ offline_enumerator = _by_enumerator(_offline_page)
 
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the site root so that its scope covers the forms."""
-    response = render(request, "collection/form/sw.js", content_type="text/javascript")
+    # The version makes every release a new worker for the browser (it compares bytes).
+    response = render(
+        request,
+        "collection/form/sw.js",
+        {"version": kotan.__version__},
+        content_type="text/javascript",
+    )
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response

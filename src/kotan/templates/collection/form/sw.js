@@ -2,6 +2,7 @@
    the device. Answers are never here: they live in IndexedDB (offline.js), which no update
    of this worker touches. One cache without a version, so an update never drops a page a
    field officer still needs offline; entries are refreshed whenever the network answers. */
+// SI-KOTAN {{ version }}
 'use strict';
 const CACHE = 'kotan-luring';
 const PAGE = /^\/(isi\/[^/]+|pengisian\/\d+\/[^/]+)\/luring\/$/;
