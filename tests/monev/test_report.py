@@ -135,3 +135,13 @@ def test_report_assembly_queries_do_not_grow_with_points(
     with django_assert_max_num_queries(10):  # type: ignore[operator]
         report = visit_report(full.visit)
     assert sum(len(s.points) for s in report.sessions) == 25
+
+
+def test_text_with_control_characters_still_makes_a_report(cast: Cast, monev: Monev) -> None:
+    """Pasted text may carry characters XML cannot hold; the report replaces them."""
+    actions.add_point(
+        actor=cast.ani, session=monev.session, kind="informasi", text="Baris satu\x0bbaris dua\x01"
+    )
+    document = Document(io.BytesIO(render_docx(visit_report(monev.visit))))
+    assert any("Baris satu baris dua" in p.text for p in document.paragraphs)
+    assert render_pdf(visit_report(monev.visit)).startswith(b"%PDF")

@@ -14,10 +14,10 @@ import re
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from kotan.collection.forms_form import load_questionnaire
 from kotan.collection.models import Period
+from kotan.core.pdf import html_to_pdf
 from kotan.instruments.models import ObservationUnit
 from kotan.regions.models import Regency
 
@@ -52,4 +52,4 @@ def questionnaire_pdf(
                 "page_counter": page_counter_css(),
             },
         )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -6,15 +6,19 @@ the template ``monev/report_pdf.html``). Always in Bahasa Indonesia.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kotan.core.pdf import html_to_pdf
 from kotan.monev.models import FollowUp, Point, Visit
 
 REPORT_LANGUAGE = "id"
@@ -183,20 +187,35 @@ def report_filename(visit: Visit, extension: str) -> str:
 
 
 def render_pdf(report: VisitReport) -> bytes:
-    from weasyprint import HTML  # imported here: Pango loads only when a PDF is made
-
     with translation.override(REPORT_LANGUAGE):
         html = render_to_string("monev/report_pdf.html", {"report": report})
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """The report with control characters (which XML cannot hold) replaced by spaces."""
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple | list):
+        return type(value)(_xml_safe(v) for v in value)
+    return value
 
 
 def render_docx(report: VisitReport) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
+
+    report = _xml_safe(report)
 
     with translation.override(REPORT_LANGUAGE):
         document = Document()
