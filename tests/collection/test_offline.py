@@ -80,6 +80,11 @@ def test_enumerators_get_their_assignments_offline_within_scope(
     response = client.get(url)
     assert response.status_code == 200
     assert _config(response)["context"] == {"assignment": batanghari.pk}
+    # Drafts and outbox on the device are kept per user: a shared phone mixes nothing.
+    assert _config(response)["form"] == f"pengisian/{batanghari.pk}/gov/{cast.eko.pk}"
+    client.force_login(cast.citra)
+    assert _config(client.get(url))["form"] == f"pengisian/{batanghari.pk}/gov/{cast.citra.pk}"
+    client.force_login(cast.eko)
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
     assert (
         client.get(reverse("form_enumerator_offline", args=[batanghari.pk, "xyz"])).status_code

@@ -491,7 +491,10 @@ def _offline_page(request: HttpRequest, filling: Filling) -> HttpResponse:
         form_key = f"isi/{filling.link.token}"
         context: dict[str, Any] = {"link": filling.link.token}
     else:
-        form_key = f"pengisian/{filling.assignment.pk}/{filling.unit.code}"
+        # Per user: on a shared phone, one enumerator's drafts and outbox are never shown to,
+        # or sent as, the next one.
+        user_pk = filling.user.pk if filling.user is not None else 0
+        form_key = f"pengisian/{filling.assignment.pk}/{filling.unit.code}/{user_pk}"
         context = {"assignment": filling.assignment.pk}
     config = {
         "form": form_key,

@@ -23,10 +23,11 @@ async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (response.ok) {
+    if (response.ok && !response.redirected) {
       await cache.put(request, response.clone());
       return response;
     }
+    if (response.redirected) return response;  // e.g. to the login page: never kept as the form
     // A link that is used up or closed still opens on a device that has used it, so its
     // outbox and receipt numbers stay in view; the server refuses anything new it sends.
     return (await cache.match(request, { ignoreSearch: true })) || response;
