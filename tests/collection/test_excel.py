@@ -497,3 +497,21 @@ def test_the_assignment_page_links_to_the_excel_page_for_operators(
     assert (
         url not in client.get(reverse("assignment_detail", args=[batanghari.pk])).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (",".join(["response_id", "regency_code", "unit_code", *["x"] * 20_000]).encode(), None),
+        (b"response_id,regency_code,unit_code\n1,15.04," + b"x" * 200_000 + b"\n", "excel.broken"),
+    ],
+    ids=["20000-columns", "huge-field"],
+)
+def test_absurd_csv_files_get_a_problem_not_an_error(
+    citra: Client, batanghari: Assignment, data: bytes, code: str | None
+) -> None:
+    response = upload(citra, batanghari, data, name="aneh.csv")
+    assert response.status_code == 400
+    if code is not None:
+        assert codes(response) == [code]
+    assert nothing_stored()

@@ -11,6 +11,7 @@ uploading the same file again creates nothing new. Layout: docs/excel.md.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import uuid
 import zipfile
@@ -767,7 +768,10 @@ def read_upload(
     """Every respondent row of the file, or UploadRejected listing every problem."""
     reader = _Reader(target, spec, rules)
     if _kind(data) == "csv":
-        reader.table(csv_rows(data), name[-60:] or "CSV")
+        try:  # the same width as a workbook; csv refuses absurdly long fields
+            reader.table((row[:MAX_COLUMNS] for row in csv_rows(data)), name[-60:] or "CSV")
+        except csv.Error:
+            raise _refuse("excel.broken") from None
     else:
         wb = _open_workbook(data)
         try:
