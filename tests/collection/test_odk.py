@@ -20,6 +20,7 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -214,7 +215,7 @@ def test_form_list_and_download_for_an_enumerator(
     period: Period, django_assert_max_num_queries: Any
 ) -> None:
     client = Client()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # incl. clearing earlier failed logins
         response = client.get(FORM_LIST, **basic("eko"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/xml; charset=utf-8"
@@ -415,6 +416,32 @@ def test_oversized_submission_is_413(gov: odk.OdkForm, monkeypatch: pytest.Monke
     monkeypatch.setattr("kotan.collection.views_odk.MAX_BODY_BYTES", 1000)
     body = collect_instance(odk.xform_text(gov), gov_values(gov))
     assert "terlalu besar" in refused(post_instance(Client(), body), 413)
+    # Refused before any password check: nothing of it is read, no attempt is counted.
+    upload = SimpleUploadedFile("x.xml", body, content_type="text/xml")
+    wrong = Client().post(
+        SUBMISSION, {"xml_submission_file": upload}, **basic("eko", "salah-sekali")
+    )
+    assert wrong.status_code == 413 and not AccessAttempt.objects.exists()
+
+
+def test_a_wrong_password_never_reads_the_submission(gov: odk.OdkForm) -> None:
+    body = collect_instance(odk.xform_text(gov), gov_values(gov))
+    upload = SimpleUploadedFile("x.xml", body, content_type="text/xml")
+    response = Client().post(
+        SUBMISSION, {"xml_submission_file": upload, "catatan": "rahasia"}, **basic("eko", "salah")
+    )
+    assert response.status_code == 401
+    attempt = AccessAttempt.objects.get()
+    assert "rahasia" not in attempt.post_data  # the failed attempt keeps no form field
+
+
+def test_a_correct_password_clears_earlier_failures(period: Period) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.get(FORM_LIST, **basic("eko", "salah-sekali")).status_code == 401
+    assert client.get(FORM_LIST, **basic("eko")).status_code == 200
+    assert client.get(FORM_LIST, **basic("eko", "salah-sekali")).status_code == 401  # not 429
+    assert client.get(FORM_LIST, **basic("eko")).status_code == 200
 
 
 def test_submission_without_credentials_changes_nothing(gov: odk.OdkForm) -> None:

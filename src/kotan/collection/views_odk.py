@@ -26,15 +26,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -78,6 +80,13 @@ def _problems_text(problems: list[Problem]) -> str:
     return " ".join(Problem(p.code, "", p.params).message() for p in problems)
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def _basic_user(request: HttpRequest) -> User | None:
     scheme, _sep, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() != "basic":
@@ -89,8 +98,24 @@ def _basic_user(request: HttpRequest) -> User | None:
     username, sep, password = decoded.partition(":")
     if not sep:
         return None
-    user = authenticate(request=request, username=username, password=password)
-    return user if isinstance(user, User) else None
+    # django-axes records a failed attempt with the request's form fields: give it none, so a
+    # wrong password never makes Django parse (or axes store) a submission's body.
+    parsed = request.__dict__.pop("_post", None), request.__dict__.pop("_files", None)
+    request._post, request._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]
+    try:
+        user = authenticate(request=request, username=username, password=password)
+    finally:
+        del request._post, request._files  # type: ignore[attr-defined]
+        if parsed[0] is not None:
+            request._post, request._files = parsed  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        return None
+    # A correct password clears earlier failures, as a web login does (AXES_RESET_ON_SUCCESS):
+    # Basic authentication never sends the login signal that axes listens to.
+    handler = AxesProxyHandler.get_implementation()
+    if settings.AXES_RESET_ON_SUCCESS and hasattr(handler, "reset_user_attempts"):
+        handler.reset_user_attempts(request, {"username": username})
+    return user
 
 
 def _collect_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -101,6 +126,10 @@ def _collect_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _declared_length(request) > MAX_BODY_BYTES:  # before any password check
+            return _reply(
+                413, Problem("odk.too_large", "", {"limit": MAX_BODY_BYTES // 1024}).message()
+            )
         user = _basic_user(request)
         if user is None:
             response = _reply(401, _("Masuk dengan nama pengguna dan kata sandi SI-KOTAN."))
@@ -168,12 +197,6 @@ def submission(request: HttpRequest, user: User) -> HttpResponse:
     if request.method == "HEAD":
         return _openrosa(HttpResponse(status=204))
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    try:
-        if length > MAX_BODY_BYTES:
-            raise ProblemsError([Problem("odk.too_large", "", {"limit": MAX_BODY_BYTES // 1024})])
         try:
             data = _instance_bytes(request)
         except (MultiPartParserError, SuspiciousOperation) as exc:
