@@ -8,6 +8,7 @@ filled in, posted as the ``xml_submission_file`` part (text/xml) of a multipart 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import uuid
@@ -169,6 +170,19 @@ def test_xlsform_sheets_convert_to_the_served_xform(gov: odk.OdkForm) -> None:
     assert survey[6][6] == "field-list"
     converted = convert(gov.xlsform_bytes(), file_type=".xlsx").xform
     assert converted == odk.xform_text(gov)
+
+
+def test_text_that_looks_like_a_formula_stays_text(gov: odk.OdkForm) -> None:
+    survey = list(gov.survey)
+    row = list(survey[8])
+    row[2] = '=HYPERLINK("http://127.0.0.1/x","klik")'
+    survey[8] = tuple(row)
+    title = (gov.settings[0], ("=1+1 IKOTAN", *gov.settings[1][1:]))
+    form = dataclasses.replace(gov, survey=tuple(survey), settings=title)
+    workbook = load_workbook(BytesIO(form.xlsform_bytes()))
+    label = workbook["survey"].cell(row=9, column=3)
+    assert (label.data_type, label.value) == ("s", row[2])
+    assert workbook["settings"]["A2"].data_type == "s"
 
 
 def test_version_changes_only_with_the_content(period: Period, cast: Cast) -> None:

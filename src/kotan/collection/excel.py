@@ -361,7 +361,7 @@ def _meta(wb: Any, target: Target, spec: InstrumentSpec) -> None:
         ),
         start=1,
     ):
-        ws.cell(row=r, column=1, value=key)
+        ws.cell(row=r, column=1, value=key).data_type = "s"
         ws.cell(row=r, column=2, value=value).data_type = "n" if isinstance(value, int) else "s"
     ws.cell(row=1, column=4, value="pilihan")
     for r, option in enumerate(spec.answer_options, start=2):
@@ -374,7 +374,8 @@ def _unit_sheet(wb: Any, target: Target, spec: InstrumentSpec, unit: Any, rows: 
     ws = wb.create_sheet(unit.code)
     items = [i for i in _items(spec) if unit.code in i.units]
     title = f"{unit.name} ({unit.code}) · {target.regency_name} · {target.period_name}"
-    ws.cell(row=TITLE_ROW, column=1, value=title).font = Font(bold=True, size=13)
+    heading = ws.cell(row=TITLE_ROW, column=1, value=title)
+    heading.data_type, heading.font = "s", Font(bold=True, size=13)  # never a formula
     wanted = _("wajib") if unit.code in INSTITUTION_UNITS else _("boleh kosong")
     descriptions = [
         _("ID baris (jangan diubah)"),

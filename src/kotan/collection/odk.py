@@ -128,6 +128,9 @@ class OdkForm:
             ws = wb.create_sheet(title)
             for row in rows:
                 ws.append(row)
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # an item text like "=…" stays text
             for cell in ws[1]:
                 cell.font = Font(bold=True)
             ws.freeze_panes = "A2"
