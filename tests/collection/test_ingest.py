@@ -148,6 +148,22 @@ def test_the_last_use_of_a_link_goes_to_one_submission_only(
     assert once.use_count == 1
 
 
+def test_a_uuid_from_another_region_reveals_and_attaches_nothing(
+    cast: Cast, batanghari: Assignment
+) -> None:
+    data = payload({"assignment": batanghari.pk})
+    first = ingest_submission(data, user=cast.eko)
+    assert first.status == 201
+    # BNNP Aceh sends the same UUID: with the same content, then with other content.
+    for attempt in (data, {**data, "institution": "Lain"}):
+        other = ingest_submission(attempt, user=cast.hadi)
+        assert other.status == 409 and other.receipt_number != first.receipt_number
+    planted = RawSubmission.objects.filter(status="conflict")
+    assert planted.count() == 2 and not planted.exclude(assignment=None).exists()
+    assert ingest_submission(data, user=cast.eko).receipt_number == first.receipt_number
+    assert ingest_submission(data, user=cast.budi).status == 200  # BNNP Jambi sees it
+
+
 def test_enumerators_submit_within_their_scope_only(cast: Cast, period: object) -> None:
     mine = Assignment.objects.get(regency__code="15.04")
     theirs = Assignment.objects.get(regency__code="11.08")

@@ -362,7 +362,15 @@ def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmis
         )
         if uid is None or existing is None:  # a receipt number collided (rare): retry
             return _store_raw(payload, channel, user)
-    if existing.payload_hash == digest:
+    # A signed-in sender who could not see the first submission learns nothing of it (not even
+    # its receipt) and attaches nothing to its region: the resend is kept as a conflict of its
+    # own. Link senders are anonymous; an identical payload already carries the link itself.
+    visible = (
+        user is None
+        or existing.assignment_id is None
+        or scope_queryset(user, Assignment.objects.filter(pk=existing.assignment_id)).exists()
+    )
+    if existing.payload_hash == digest and visible:
         return existing, False
     conflict = RawSubmission.objects.create(
         client_uuid=uid,
@@ -372,7 +380,7 @@ def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmis
         status=RawSubmission.Status.CONFLICT,
         receipt_number=_new_receipt(),
         submitted_by=user,
-        assignment=existing.assignment,
+        assignment=existing.assignment if visible else None,
     )
     return conflict, False
 
