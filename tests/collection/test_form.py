@@ -596,3 +596,39 @@ def test_sending_commits_the_raw_payload_even_if_the_rest_fails(
     assert RawSubmission.objects.filter(client_uuid=draft.key, status="accepted").exists()
     again = submit_draft(draft)  # the respondent presses send again
     assert again.receipt and Response.objects.count() == 1
+
+
+def test_drafts_that_can_never_be_sent_are_purged_with_their_documents(
+    cast: Cast,
+    batanghari: Assignment,
+    link: RespondentLink,
+    media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kotan.collection.evidence import purge_abandoned_drafts
+
+    unit = batanghari.period.instrument.units.get(code="gov")
+    abandoned = actions.start_draft(assignment=batanghari, unit=unit, link=link)
+    actions.save_section(abandoned, {"MAS1_01": "2"}, uploads=[upload("SK.pdf", PDF)])
+    sent = actions.start_draft(assignment=batanghari, unit=unit, enumerator=cast.eko)
+    actions.save_section(sent, {"MAS1_01": "3"}, uploads=[upload("Perda.pdf", PDF)])
+    assert actions.submit_draft(sent, user=cast.eko).receipt
+    assert len(stored_files(media)) == 2
+    later = timezone.now() + timedelta(days=31)
+    # While the assignment still takes answers, nothing goes, however old.
+    assert purge_abandoned_drafts(timedelta(days=30), now=later) == (0, 0)
+    actions.transition_assignment(actor=cast.citra, assignment=batanghari, action="submit")
+    assert purge_abandoned_drafts(timedelta(days=30)) == (0, 0)  # touched recently
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the rows are gone
+        assert purge_abandoned_drafts(timedelta(days=30), now=later) == (1, 1)
+    assert list(Draft.objects.all()) == [sent]  # the sent draft stays, with its document
+    assert [p.name for p in stored_files(media)] == [
+        Evidence.objects.get().file.name.split("/")[-1]
+    ]
+    assert Evidence.objects.get().response is not None
+    call_command("purge_drafts", "--days", "1")  # the command runs (nothing left to purge)

@@ -10,11 +10,14 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotan.collection.models import Draft, Evidence
@@ -140,3 +143,24 @@ def _delete_files(rows: Iterable[Evidence]) -> None:
     for evidence in rows:
         if evidence.file.name:
             evidence.file.storage.delete(evidence.file.name)
+
+
+def purge_abandoned_drafts(older_than: timedelta, now: datetime | None = None) -> tuple[int, int]:
+    """Delete drafts that can never be sent, with their documents: never sent, untouched for
+    ``older_than``, and their assignment no longer takes answers (submitted, final, or its
+    period closed). Returns (drafts, documents) deleted. A sent draft stays: its documents
+    belong to its response."""
+    from kotan.collection.models import Assignment, Period
+
+    cutoff = (now or timezone.now()) - older_than
+    still_open = Q(
+        assignment__status__in=[Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS],
+        assignment__period__status=Period.Status.OPEN,
+    )
+    drafts = Draft.objects.filter(submitted_receipt="", updated_at__lt=cutoff).exclude(still_open)
+    with transaction.atomic():
+        documents = list(Evidence.objects.filter(draft__in=drafts, response__isnull=True))
+        Evidence.objects.filter(pk__in=[d.pk for d in documents]).delete()
+        _total, per_model = drafts.delete()
+        transaction.on_commit(lambda: _delete_files(documents))
+    return per_model.get(Draft._meta.label, 0), len(documents)
