@@ -32,17 +32,28 @@ PAGES = [
     "/organisasi/",
     "/pengguna/",
     "/audit/",
+    "/pengumpulan/",
+    "/progres/",
+    "/progres/kualitas/",
+    "/pengisian/",
+    "/odk/",
+    "/monev/",
+    "/monev/1/",
+    "/monev/tindak-lanjut/",
+    "/monev/analitik/",
 ]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 
 
 def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{'page':<18}{'html':>8}{'html gz':>9}{'css+js':>8}{'css+js gz':>11}{'total gz':>10}")
+    print(f"{'page':<24}{'html':>8}{'html gz':>9}{'css+js':>8}{'css+js gz':>11}{'total gz':>10}")
     for path in PAGES:
         if path != "/akun/masuk/" and "_auth_user_id" not in client.session:
             client.force_login(User.objects.get(username="admin"))
-        html = client.get(path).content
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.content
         assets = [
             b"".join(client.get(url).streaming_content)  # type: ignore[attr-defined]
             for url in sorted(set(ASSET.findall(html.decode())))
@@ -50,7 +61,7 @@ def main() -> None:
         html_gz = len(gzip.compress(html))
         raw = sum(len(a) for a in assets)
         gz = sum(len(gzip.compress(a)) for a in assets)
-        print(f"{path:<18}{len(html):>8}{html_gz:>9}{raw:>8}{gz:>11}{html_gz + gz:>10}")
+        print(f"{path:<24}{len(html):>8}{html_gz:>9}{raw:>8}{gz:>11}{html_gz + gz:>10}")
 
 
 if __name__ == "__main__":
