@@ -274,48 +274,30 @@ class IngestResult:
         return self.status in (200, 201)
 
 
-def instrument_rules(instrument: Instrument) -> InstrumentRules:
-    """Validation rules of an instrument; cached once it is published (it can no longer change).
-
-    The cache key includes the publication time, so a database where ids are reused (tests,
-    restores) can never be served another instrument's rules.
-    """
-    if instrument.published_at is None:
-        return _build_rules(instrument.pk)
-    return _cached_rules(instrument.pk, instrument.published_at)
-
-
-@lru_cache(maxsize=32)
-def _cached_rules(instrument_id: int, published_at: datetime) -> InstrumentRules:
-    return _build_rules(instrument_id)
-
-
-def _build_rules(instrument_id: int) -> InstrumentRules:
-    instrument = Instrument.objects.get(pk=instrument_id)
-    items = {
-        item.code: ItemRule(item.pk, frozenset(u.code for u in item.units.all()))
-        for item in Item.objects.filter(instrument=instrument).prefetch_related("units")
-    }
-    return InstrumentRules(
-        unit_ids=dict(instrument.units.values_list("code", "pk")),
-        items=items,
-        options={o.code: o.score for o in instrument.options.all()},
-        units=frozenset(instrument.units.values_list("code", flat=True)),
-    )
-
-
 def period_rules(period: Period) -> InstrumentRules:
-    """Validation rules of a period's instrument, without loading the instrument row.
+    """Validation rules of a period's instrument, cached per process.
 
-    A period only ever takes a published instrument (``open_period``), which cannot change;
-    the key carries the period's creation time for the same reason as ``instrument_rules``.
+    A period only ever takes a published instrument (``open_period``), which cannot change.
+    The key carries the period's creation time, so a database where ids are reused (tests,
+    restores) can never be served another period's rules.
     """
     return _period_rules(period.pk, period.created_at, period.instrument_id)
 
 
 @lru_cache(maxsize=32)
 def _period_rules(period_id: int, created_at: datetime, instrument_id: int) -> InstrumentRules:
-    return instrument_rules(Instrument.objects.get(pk=instrument_id))
+    instrument = Instrument.objects.get(pk=instrument_id)
+    items = {
+        item.code: ItemRule(item.pk, frozenset(u.code for u in item.units.all()))
+        for item in Item.objects.filter(instrument=instrument).prefetch_related("units")
+    }
+    unit_ids = dict(instrument.units.values_list("code", "pk"))
+    return InstrumentRules(
+        unit_ids=unit_ids,
+        items=items,
+        options={o.code: o.score for o in instrument.options.all()},
+        units=frozenset(unit_ids),
+    )
 
 
 def _new_receipt() -> str:
@@ -511,7 +493,7 @@ def _store_response(
         )
     insert_answers(response.pk, checked.values())
     if assignment.status == Assignment.Status.NOT_STARTED:
-        Assignment.objects.filter(pk=assignment.pk, status="belum_mulai").update(
+        Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.NOT_STARTED).update(
             status=Assignment.Status.IN_PROGRESS
         )
     return response

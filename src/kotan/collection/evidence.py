@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotan.collection.models import Draft, Evidence
+from kotan.collection.models import Assignment, Draft, Evidence, Period
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES_PER_DRAFT = 10
@@ -150,8 +150,6 @@ def purge_abandoned_drafts(older_than: timedelta, now: datetime | None = None) -
     ``older_than``, and their assignment no longer takes answers (submitted, final, or its
     period closed). Returns (drafts, documents) deleted. A sent draft stays: its documents
     belong to its response."""
-    from kotan.collection.models import Assignment, Period
-
     cutoff = (now or timezone.now()) - older_than
     still_open = Q(
         assignment__status__in=[Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS],

@@ -86,9 +86,8 @@
   }
 
   form.addEventListener('change', function (event) {
-    var input = event.target;
-    if (input.type === 'radio') draft.answers[input.name] = input.value;
-    else if (input.name === 'instansi') draft.institution = input.value;
+    if (event.target.type !== 'radio') return;  // the institution is kept as it is typed
+    draft.answers[event.target.name] = event.target.value;
     showCount();
     keep();
   });
