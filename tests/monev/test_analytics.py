@@ -125,3 +125,28 @@ def test_analytics_page(cast: Cast, monev: Monev, client: Client, period: Period
     body = client.get(reverse("monev_analytics") + "?provinsi=11").content.decode()
     assert "BNNP Aceh" in body and "Batanghari" not in body
     assert client.get(reverse("monev_analytics") + "?provinsi=15").status_code == 404
+
+
+def test_results_of_regencies_outside_a_bnnk_stay_hidden(
+    cast: Cast,
+    monev: Monev,
+    period: Period,  # noqa: F811
+) -> None:
+    """A BNNK reads its province's Monev points, but index results only of its own regencies."""
+    from kotan.accounts import actions as account_actions
+    from kotan.accounts.models import Role
+    from kotan.regions.models import Regency
+
+    kota_jambi = account_actions.create_user(
+        actor=None,
+        username="operator.kotajambi",
+        password=None,
+        role=Role.REGENCY_OPERATOR,
+        full_name="Operator Kota Jambi",
+        regency=Regency.objects.get(code="15.71"),
+    )
+    store_run(period, cast)
+    (row,) = analytics.regency_rows(kota_jambi, None, None)[0]
+    assert row.regency.code == "15.04" and row.weakest == [] and row.index_100 is None
+    (own,) = analytics.regency_rows(cast.citra, None, None)[0]  # Batanghari is citra's
+    assert [w.code for w in own.weakest] == ["WIL", "LEM"]

@@ -200,9 +200,12 @@ class FileProblem:
         return self.problem.message()
 
     def located(self) -> Problem:
-        parts = [f"lembar {self.sheet}" if self.sheet else ""]
-        parts.append(f"baris {self.row}" if self.row else "")
-        parts.append(f"kolom {self.column or self.letter}" if self.column or self.letter else "")
+        column = self.column or self.letter
+        parts = [
+            _("lembar %(sheet)s") % {"sheet": self.sheet} if self.sheet else "",
+            _("baris %(row)s") % {"row": self.row} if self.row else "",
+            _("kolom %(column)s") % {"column": column} if column else "",
+        ]
         return replace(self.problem, location=", ".join(p for p in parts if p))
 
 

@@ -46,7 +46,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import Level, user_scope
-from kotan.collection import odk, sharing
+from kotan.collection import excel, odk, sharing
 from kotan.collection.actions import ingest_submission
 from kotan.collection.models import Channel, Period
 from kotan.core.problems import Problem, ProblemsError
@@ -56,7 +56,6 @@ logger = logging.getLogger(__name__)
 REALM = "SI-KOTAN"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # X-OpenRosa-Accept-Content-Length; the form has no media
 XML = "text/xml; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _openrosa(response: HttpResponse) -> HttpResponse:
@@ -265,7 +264,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 def form_download(request: HttpRequest, year: int, unit: str, fmt: str) -> HttpResponse:
     form = _form(_reader(request), year, unit)
     if fmt == "xlsx":
-        response = HttpResponse(form.xlsform_bytes(), content_type=XLSX)
+        response = HttpResponse(form.xlsform_bytes(), content_type=excel.XLSX_TYPE)
     else:
         response = HttpResponse(odk.xform_text(form).encode("utf-8"), content_type=XML)
     response["Content-Disposition"] = f'attachment; filename="{form.form_id}.{fmt}"'

@@ -79,11 +79,11 @@ def theme_table(user: User, by: str, year: int | None, province: Province | None
     rows = (
         points.order_by()
         .values_list("themes__code", column_field)
-        .annotate(n=Count("pk", distinct=True), visits=Count("session__visit", distinct=True))
+        .annotate(n=Count("pk", distinct=True))
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     columns: set[str] = set()
-    for code, column, n, _visits in rows:
+    for code, column, n in rows:
         counts[code or UNTAGGED][str(column)] = n
         columns.add(str(column))
     visits = dict(
@@ -155,8 +155,12 @@ def regency_rows(
         names = dict(
             Variable.objects.filter(instrument=run.instrument_id).values_list("code", "name")
         )
-        results = RegencyResult.objects.filter(
-            Q(run=run) & Q(regency__in=list(by_regency)) & Q(status=RegencyResult.Status.OK)
+        # Scoped on its own: a BNNK reads its province's Monev but only its regencies' results.
+        results = scope_queryset(
+            user,
+            RegencyResult.objects.filter(
+                Q(run=run) & Q(regency__in=list(by_regency)) & Q(status=RegencyResult.Status.OK)
+            ),
         )
         low, high = run.instrument.scale_min, run.instrument.scale_max
         for result in results:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonevConfig(AppConfig):
     name = "kotan.monev"
-    verbose_name = "Monev"
+    verbose_name = _("Monev")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.models import Organization
+from kotan.collection import evidence
+from kotan.collection.forms_form import MultipleFileInput
 from kotan.core.problems import ProblemsError
 from kotan.instruments.models import Variable
 from kotan.monev.models import FollowUp, Method, Point, Session, TeamMember, Theme, Visit
@@ -156,10 +158,6 @@ class NoteForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern)."""
 
@@ -174,7 +172,7 @@ class MultipleFileField(forms.FileField):
 class EvidenceForm(forms.Form):
     uploads = MultipleFileField(
         label=_("Berkas bukti (PDF, JPEG atau PNG, maks. 5 MB)"),
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=MultipleFileInput(attrs={"accept": evidence.ACCEPT}),
     )
 
 

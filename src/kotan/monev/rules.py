@@ -10,7 +10,7 @@ from enum import StrEnum
 from kotan.accounts.models import Organization, Role, User
 from kotan.accounts.permissions import Capability, has_capability
 from kotan.accounts.scoping import user_scope
-from kotan.monev.models import FollowUp, Visit
+from kotan.monev.models import FollowUp
 
 
 class Level(StrEnum):
@@ -42,10 +42,6 @@ def owner_level(owner: Organization) -> Level:
 
 def in_scope(user: User, province_id: int) -> bool:
     return user_scope(user).covers_province(province_id)
-
-
-def can_view(user: User, visit: Visit) -> bool:
-    return has_capability(user, Capability.VIEW_MONEV) and in_scope(user, visit.province_id)
 
 
 def can_manage(user: User, province_id: int) -> bool:
