@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from kotan.accounts.models import Organization, Role, User
 from kotan.regions.models import Province, Regency
@@ -40,13 +39,9 @@ def create_organization(
     org = Organization(name=name, kind=kind, sector=sector, province=province, regency=regency)
     org.full_clean()
     covered = list(covered_regencies)
-    if covered and kind != Organization.Kind.BNNK:
-        raise ValidationError(_("Hanya BNNK yang memiliki wilayah kerja kabupaten/kota."))
-    if kind == Organization.Kind.BNNK:
-        if regency is not None and regency not in covered:
-            covered.insert(0, regency)
-        if any(r.province_id != org.province_id for r in covered):
-            raise ValidationError(_("Wilayah kerja BNNK harus berada di provinsinya sendiri."))
+    if kind == Organization.Kind.BNNK and regency is not None and regency not in covered:
+        covered.insert(0, regency)
+    org.check_coverage(covered)
     with acting_as(actor):
         org.save()
         if covered:
@@ -60,42 +55,11 @@ def set_bnnk_coverage(
 ) -> None:
     """Replace the regencies a BNNK covers (the rest fall back to the BNNP)."""
     wanted = list(regencies)
-    if bnnk.kind != Organization.Kind.BNNK:
-        raise ValidationError(_("Hanya BNNK yang memiliki wilayah kerja kabupaten/kota."))
-    if any(r.province_id != bnnk.province_id for r in wanted):
-        raise ValidationError(_("Wilayah kerja BNNK harus berada di provinsinya sendiri."))
-    taken = (
-        Regency.objects.filter(pk__in=[r.pk for r in wanted], covering_bnnk__is_active=True)
-        .exclude(covering_bnnk=bnnk)
-        .values_list("name", flat=True)
-    )
-    if taken:
-        raise ValidationError(
-            _("Sudah ditangani BNNK lain: %(names)s") % {"names": ", ".join(taken)}
-        )
+    if bnnk.kind != Organization.Kind.BNNK:  # an empty list is no excuse for a BNNP
+        raise ValidationError(Organization.ONLY_BNNK_COVERS)
+    bnnk.check_coverage(wanted)
     with acting_as(actor):
         bnnk.covered_regencies.set(wanted)
-
-
-def _check_scope(role: str, province: Province | None, regency: Regency | None) -> None:
-    if regency is not None and province is not None and regency.province_id != province.pk:
-        raise ValidationError(_("Kabupaten/kota tidak berada di provinsi yang dipilih."))
-    needs = {
-        Role.NATIONAL_ADMIN: (False, False),
-        Role.PROVINCE_OPERATOR: (True, False),
-        Role.REGENCY_OPERATOR: (True, True),
-        Role.FOCAL_POINT: (True, True),
-        Role.ENUMERATOR: (True, True),
-    }
-    if role not in Role.values:
-        raise ValidationError(_("Peran tidak dikenal: %(role)s") % {"role": role})
-    if role in needs:
-        want_province, want_regency = needs[Role(role)]
-        if (province is not None) != want_province or (regency is not None) != want_regency:
-            raise ValidationError(
-                _("Cakupan wilayah tidak sesuai dengan peran %(role)s.")
-                % {"role": Role(role).label}
-            )
 
 
 @transaction.atomic
@@ -114,9 +78,6 @@ def create_user(
     """Create an account with one role and one scope; the region follows the role."""
     if regency is not None and province is None:
         province = regency.province
-    _check_scope(role, province, regency)
-    if role in (Role.FOCAL_POINT,) and organization is None:
-        raise ValidationError(_("Focal point harus terhubung dengan sebuah instansi."))
     user = User(
         username=username,
         email=email,
@@ -132,7 +93,7 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
+    user.full_clean()  # User.clean: the scope follows the role
     with acting_as(actor):
         user.save()
     return user

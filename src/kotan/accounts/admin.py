@@ -1,14 +1,41 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.models import Organization, User
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    """The admin site goes through the same coverage rule as the actions."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "sector", "province", "regency", "covered_regencies", "is_active"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        regencies = cleaned.get("covered_regencies")
+        if regencies is not None:
+            org = Organization(
+                pk=self.instance.pk,
+                kind=cleaned.get("kind"),
+                province=cleaned.get("province"),
+                regency=cleaned.get("regency"),
+            )
+            try:
+                org.check_coverage(regencies)
+            except ValidationError as error:
+                self.add_error("covered_regencies", error)
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "sector", "province", "regency", "is_active"]
     list_filter = ["kind", "sector", "is_active", "province"]
     search_fields = ["name"]

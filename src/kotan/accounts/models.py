@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -87,6 +88,29 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    ONLY_BNNK_COVERS = _("Hanya BNNK yang memiliki wilayah kerja kabupaten/kota.")
+
+    def check_coverage(self, regencies: Iterable[Regency]) -> None:
+        """The regencies a BNNK may cover: its own province's, not another active BNNK's.
+
+        One rule for the actions and the admin site; raises ValidationError."""
+        wanted = list(regencies)
+        if not wanted:
+            return
+        if self.kind != self.Kind.BNNK:
+            raise ValidationError(self.ONLY_BNNK_COVERS)
+        if any(r.province_id != self.province_id for r in wanted):
+            raise ValidationError(_("Wilayah kerja BNNK harus berada di provinsinya sendiri."))
+        taken = Regency.objects.filter(
+            pk__in=[r.pk for r in wanted], covering_bnnk__is_active=True
+        ).values_list("name", flat=True)
+        if self.pk is not None:
+            taken = taken.exclude(covering_bnnk=self)
+        if taken:
+            raise ValidationError(
+                _("Sudah ditangani BNNK lain: %(names)s") % {"names": ", ".join(taken)}
+            )
+
     def clean(self) -> None:
         if self.kind == self.Kind.BNN_RI and (self.province_id or self.regency_id):
             raise ValidationError(_("BNN RI tidak terikat pada wilayah."))
@@ -111,6 +135,46 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Pemantau")
 
 
+# role -> (needs a province, needs a regency); a viewer may be national, provincial or regional.
+ROLE_SCOPE: dict[str, tuple[bool, bool]] = {
+    Role.NATIONAL_ADMIN: (False, False),
+    Role.PROVINCE_OPERATOR: (True, False),
+    Role.REGENCY_OPERATOR: (True, True),
+    Role.FOCAL_POINT: (True, True),
+    Role.ENUMERATOR: (True, True),
+}
+
+
+def check_role_scope(
+    role: str,
+    province: Province | None,
+    regency: Regency | None,
+    organization: Organization | None = None,
+) -> None:
+    """The one rule tying a role to its region, for every way an account is written
+    (actions, the admin site, forms): raises ValidationError in Bahasa Indonesia."""
+    if role not in Role.values:
+        raise ValidationError(_("Peran tidak dikenal: %(role)s") % {"role": role})
+    if regency is not None and (province is None or regency.province_id != province.pk):
+        raise ValidationError(_("Kabupaten/kota tidak berada di provinsi yang dipilih."))
+    if role in ROLE_SCOPE:
+        want_province, want_regency = ROLE_SCOPE[role]
+        if (province is not None) != want_province or (regency is not None) != want_regency:
+            raise ValidationError(
+                _("Cakupan wilayah tidak sesuai dengan peran %(role)s.")
+                % {"role": Role(role).label}
+            )
+    if role == Role.FOCAL_POINT and organization is None:
+        raise ValidationError(_("Focal point harus terhubung dengan sebuah instansi."))
+    if (
+        organization is not None
+        and organization.province_id
+        and province is not None
+        and organization.province_id != province.pk
+    ):
+        raise ValidationError(_("Organisasi berada di provinsi lain dari cakupan pengguna."))
+
+
 class KotanUserManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
@@ -126,7 +190,8 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     phone = models.CharField(_("nomor telepon"), max_length=30, blank=True)
-    role = models.CharField(_("peran"), max_length=30, choices=Role.choices, default=Role.VIEWER)
+    # No default: an account's reach is always chosen, never assumed (see check_role_scope).
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -182,6 +247,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        check_role_scope(self.role, self.province, self.regency, self.organization)
 
     def get_full_name(self) -> str:
         return self.full_name or self.username

@@ -389,6 +389,9 @@ def _resolve_assignment(
     assignments = Assignment.objects.select_related("period", "regency")
     if user is None:
         return None, None, [Problem("submission.assignment", "assignment")]
+    if not has_capability(user, Capability.FILL_QUESTIONNAIRE):
+        # Viewers and focal points answer through a link, never straight to an assignment.
+        return None, None, [Problem("submission.not_allowed", "assignment")]
     assignments = scope_queryset(user, assignments)
     if envelope.assignment is not None:
         found = assignments.filter(pk=envelope.assignment).first()

@@ -16,6 +16,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kotan.accounts.models import User
+from kotan.accounts.permissions import Capability, has_capability
 from kotan.collection.actions import ingest_submission
 from kotan.collection.models import Channel
 from kotan.core.problems import Problem, register_messages
@@ -40,6 +42,13 @@ def _csrf_failure(request: HttpRequest) -> JsonResponse | None:
     return JsonResponse(problem.as_dict(), status=403)
 
 
+def _may_send(user: User, payload: object) -> bool:
+    """A link is its own authority (a signed-in focal point may fill a public link);
+    without one, only accounts that fill questionnaires may send to an assignment."""
+    has_link = isinstance(payload, dict) and bool(payload.get("link"))
+    return has_link or has_capability(user, Capability.FILL_QUESTIONNAIRE)
+
+
 @csrf_exempt  # anonymous link submissions carry no cookie to protect; sessions are checked below
 @require_POST
 def submissions(request: HttpRequest) -> JsonResponse:
@@ -56,6 +65,9 @@ def submissions(request: HttpRequest) -> JsonResponse:
     except ValueError:
         payload = {"_body_not_json": body[:MAX_BODY_CHARS]}
         bad_json = True
+    if user is not None and not _may_send(user, payload):
+        # Refused before anything is stored, as ODK does: not a lost submission, a forbidden one.
+        return JsonResponse(Problem("submission.not_allowed", "").as_dict(), status=403)
     result = ingest_submission(payload, channel=channel, user=user)
     data: dict[str, object] = {"receipt": result.receipt_number}
     if result.ok:

@@ -40,6 +40,10 @@ register_messages(
             "Kiriman tidak menyebut tautan atau penugasan.",
             "The submission names no link and no assignment.",
         ),
+        "submission.not_allowed": (
+            "Akun Anda tidak berhak mengirim kuesioner tanpa tautan pengisian.",
+            "Your account may not send questionnaires without a filling link.",
+        ),
         "submission.link_unknown": (
             "Tautan pengisian tidak berlaku: tautan tidak dikenal.",
             "The filling link is not valid: unknown link.",
