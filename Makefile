@@ -25,6 +25,7 @@ setup: install
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/kotan migrate --noinput
 	$(DEV_ENV) $(BIN)/kotan load_regions
+	$(DEV_ENV) $(BIN)/kotan load_organizations
 	$(DEV_ENV) $(BIN)/kotan load_demo
 
 ## Everything, then serve the demo on http://127.0.0.1:8000/ (Ctrl+C to stop).

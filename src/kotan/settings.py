@@ -190,6 +190,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Not per username alone: anyone could then lock any official out (a denial of service on a
+# field system whose offices share one address). Behind a reverse proxy the client address is
+# the proxy's unless its hops are declared here; then X-Forwarded-For gives the real one.
+PROXY_COUNT = envint("KOTAN_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "kotan.core.network.client_address"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -72,7 +72,7 @@ def test_audit_page_lists_changes_for_admins(cast: Cast, client: Client) -> None
     actions.deactivate_user(actor=cast.ani, user=cast.eko)
     client.force_login(cast.ani)
     body = client.get(reverse("audit_list"), {"pelaku": "ani"}).content.decode()
-    assert "Eko" in body and "is_active" in body
+    assert "Eko" in body and "aktif" in body
     assert "Kesbangpol Kabupaten Batanghari" not in body  # created by the system, filtered out
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -97,3 +99,20 @@ def test_csrf_is_enforced_on_login() -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(LOGIN, {"username": "x", "password": "y"})
     assert response.status_code == 403
+
+
+def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(
+    cast: Cast, client: Client, settings: Any
+) -> None:
+    """KOTAN_PROXY_COUNT: one office's failures do not lock the same user out elsewhere."""
+    settings.PROXY_COUNT = 1  # nginx on 127.0.0.1 appends the address it saw
+    office = {"HTTP_X_FORWARDED_FOR": "10.1.1.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "budi", "password": "salah"}, **office)
+    assert (
+        client.post(LOGIN, {"username": "budi", "password": PASSWORD}, **office).status_code == 429
+    )
+    home = {"HTTP_X_FORWARDED_FOR": "10.1.1.1, 10.2.2.2"}  # a forged first hop is ignored
+    assert (
+        Client().post(LOGIN, {"username": "budi", "password": PASSWORD}, **home).status_code == 302
+    )

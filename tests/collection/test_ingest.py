@@ -8,6 +8,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from auditlog.models import LogEntry
 from django.utils import timezone
 
 from kotan.collection import actions
@@ -246,3 +247,16 @@ def test_a_new_submission_costs_a_fixed_number_of_queries(
     # BEGIN … COMMIT: 8).
     with django_assert_max_num_queries(10):
         assert ingest_submission(payload({"link": link.token})).status == 201  # type: ignore[attr-defined]
+
+
+def test_first_submission_moving_an_assignment_is_audited(
+    cast: Cast, batanghari: Assignment
+) -> None:
+    assert batanghari.status == Assignment.Status.NOT_STARTED
+    result = actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
+    assert result.status == 201
+    entry = LogEntry.objects.get_for_object(batanghari).latest("timestamp")
+    assert entry.changes_dict["status"] == ["belum_mulai", "berjalan"]
+    assert entry.actor == cast.eko
+    actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
+    assert LogEntry.objects.get_for_object(batanghari).filter(action=1).count() == 1

@@ -29,3 +29,12 @@ def test_security_headers(client: Client, db: None) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_server_error_page_renders_without_inline_style() -> None:
+    """The 500 page renders on its own (no context) and obeys the CSP (no inline style)."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Tidak ada data yang hilang" in html and "site" in html
+    assert "style=" not in html

@@ -50,6 +50,35 @@ def create_organization(
 
 
 @transaction.atomic
+def ensure_bnn_offices(*, actor: User | None) -> list[Organization]:
+    """BNN RI and one BNNP per province, created when missing (idempotent); returns the new ones.
+
+    BNNK offices are not derived: which regencies have one is BNN's own, changing record, so
+    they are added by hand (admin site), with the regencies they cover.
+    """
+    created = []
+    if not Organization.objects.filter(kind=Organization.Kind.BNN_RI).exists():
+        created.append(
+            create_organization(actor=actor, name="BNN RI", kind=Organization.Kind.BNN_RI)
+        )
+    have = set(
+        Organization.objects.filter(kind=Organization.Kind.BNNP).values_list(
+            "province_id", flat=True
+        )
+    )
+    for province in Province.objects.exclude(pk__in=have).order_by("code"):
+        created.append(
+            create_organization(
+                actor=actor,
+                name=f"BNNP {province.name}",
+                kind=Organization.Kind.BNNP,
+                province=province,
+            )
+        )
+    return created
+
+
+@transaction.atomic
 def set_bnnk_coverage(
     *, actor: User | None, bnnk: Organization, regencies: Iterable[Regency]
 ) -> None:

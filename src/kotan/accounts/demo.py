@@ -69,14 +69,7 @@ DEMO_ACCOUNTS = [
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
     """Create the demo organisations and accounts; running it again creates nothing new."""
-    if not Organization.objects.filter(kind=Organization.Kind.BNN_RI).exists():
-        actions.create_organization(actor=None, name="BNN RI", kind=Organization.Kind.BNN_RI)
-    for province in Province.objects.all():
-        name = f"BNNP {province.name}"
-        if not Organization.objects.filter(kind=Organization.Kind.BNNP, province=province).exists():
-            actions.create_organization(
-                actor=None, name=name, kind=Organization.Kind.BNNP, province=province
-            )
+    actions.ensure_bnn_offices(actor=None)
     # Illustrative BNNK offices: one in every city, plus Batanghari covering Muaro Jambi too;
     # the remaining regencies fall back to their BNNP.
     bnnk_seats = [

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kotan.accounts.audit import describe_changes
+from kotan.accounts.audit import describe_entries
 from kotan.accounts.models import Organization, User
 from kotan.accounts.permissions import Capability, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
@@ -63,7 +63,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if actor:
         entries = entries.filter(actor__username=actor)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    rows = [(entry, describe_changes(entry.changes_dict)) for entry in page]
+    rows = describe_entries(page)
     content_types = ContentType.objects.filter(
         pk__in=LogEntry.objects.values("content_type").distinct()
     ).order_by("app_label", "model")

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -495,9 +496,18 @@ def _store_response(
             flags=flags,
         )
     insert_answers(response.pk, checked.values())
-    if assignment.status == Assignment.Status.NOT_STARTED:
+    if assignment.status == Assignment.Status.NOT_STARTED and (
         Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.NOT_STARTED).update(
             status=Assignment.Status.IN_PROGRESS
+        )
+    ):
+        # Guarded UPDATE (no lost race), so the audit entry is written here, once.
+        LogEntry.objects.log_create(
+            assignment,
+            action=LogEntry.Action.UPDATE,
+            changes={"status": [Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS]},
+            actor=user,
+            force_log=True,
         )
     return response
 

@@ -13,8 +13,10 @@ class CollectionConfig(AppConfig):
 
         from kotan.collection import models
 
-        for model in (models.Period, models.Assignment, models.Quota, models.RespondentLink):
+        for model in (models.Period, models.Assignment, models.Quota, models.Evidence):
             auditlog.register(model)
+        # A link's use count follows from its responses (each kept with its raw submission).
+        auditlog.register(models.RespondentLink, exclude_fields=["use_count"])
         # Responses are written once by the ingestion function (the raw submission is their
         # append-only record); what changes afterwards (exclusion) is audited.
         auditlog.register(models.Response, include_fields=["excluded", "excluded_reason", "flags"])

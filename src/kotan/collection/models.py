@@ -39,7 +39,7 @@ class Period(models.Model):
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("dibuat pada"))
 
     class Meta:
         ordering = ["-year"]
@@ -65,8 +65,15 @@ class Assignment(models.Model):
         VERIFIED = "diverifikasi", _("Diverifikasi")
         FINAL = "final", _("Final")
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assignments")
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="assignments")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("periode")
+    )
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("kabupaten/kota"),
+    )
     responsible = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -78,7 +85,7 @@ class Assignment(models.Model):
         _("status"), max_length=15, choices=Status.choices, default=Status.NOT_STARTED
     )
     returned_reason = models.TextField(_("alasan dikembalikan"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("diperbarui pada"))
 
     scope_province_lookup = "regency__province"
     scope_regency_lookup = "regency"
@@ -102,11 +109,20 @@ class Assignment(models.Model):
 
 
 class Quota(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="quotas")
-    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("penugasan")
+    )
+    unit = models.ForeignKey(
+        ObservationUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit observasi"),
+    )
     quota = models.PositiveIntegerField(_("kuota"))
 
     class Meta:
+        verbose_name = _("kuota")
+        verbose_name_plural = _("kuota")
         ordering = ["unit__order"]
         constraints = [models.UniqueConstraint(fields=["assignment", "unit"], name="quota_unique")]
 
@@ -117,8 +133,15 @@ class Quota(models.Model):
 class RespondentLink(models.Model):
     """A link that opens the questionnaire without an account, for one unit or institution."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="links")
-    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="links", verbose_name=_("penugasan")
+    )
+    unit = models.ForeignKey(
+        ObservationUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit observasi"),
+    )
     institution = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -134,9 +157,13 @@ class RespondentLink(models.Model):
     expires_at = models.DateTimeField(_("kedaluwarsa"))
     is_active = models.BooleanField(_("aktif"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("dibuat oleh"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("dibuat pada"))
 
     scope_province_lookup = "assignment__regency__province"
     scope_regency_lookup = "assignment__regency"
@@ -171,7 +198,7 @@ class RawSubmission(models.Model):
 
     client_uuid = models.UUIDField(_("UUID klien"))
     payload = models.JSONField(_("isi"))
-    payload_hash = models.CharField(max_length=64)
+    payload_hash = models.CharField(max_length=64, verbose_name=_("sidik isi"))
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
@@ -179,13 +206,23 @@ class RawSubmission(models.Model):
     errors = models.JSONField(_("masalah"), default=list, blank=True)
     receipt_number = models.CharField(_("nomor tanda terima"), max_length=20, unique=True)
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="raw_submissions"
+        Assignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="raw_submissions",
+        verbose_name=_("penugasan"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikirim oleh"),
     )
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diproses pada"))
 
     scope_province_lookup = "assignment__regency__province"
     scope_regency_lookup = "assignment__regency"
@@ -211,21 +248,42 @@ class RawSubmission(models.Model):
 class Response(models.Model):
     """A parsed, valid questionnaire. Never deleted: excluded with a reason instead."""
 
-    raw = models.OneToOneField(RawSubmission, on_delete=models.PROTECT, related_name="response")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="responses")
-    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    raw = models.OneToOneField(
+        RawSubmission,
+        on_delete=models.PROTECT,
+        related_name="response",
+        verbose_name=_("kiriman mentah"),
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="responses", verbose_name=_("penugasan")
+    )
+    unit = models.ForeignKey(
+        ObservationUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit observasi"),
+    )
     link = models.ForeignKey(
-        RespondentLink, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+        RespondentLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("tautan"),
     )
     enumerator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     institution_name = models.CharField(_("instansi responden"), max_length=200, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
-    started_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField()
-    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
-    receipt_number = models.CharField(max_length=20, unique=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("mulai mengisi"))
+    submitted_at = models.DateTimeField(verbose_name=_("dikirim pada"))
+    duration_seconds = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("durasi (detik)")
+    )
+    receipt_number = models.CharField(
+        max_length=20, unique=True, verbose_name=_("nomor tanda terima")
+    )
     flags = models.JSONField(_("tanda kualitas"), default=list, blank=True)
     excluded = models.BooleanField(_("dikecualikan"), default=False)
     excluded_reason = models.TextField(_("alasan dikecualikan"), blank=True)
@@ -246,13 +304,21 @@ class Response(models.Model):
 class Answer(models.Model):
     # No separate index: the unique (response, item) index serves lookups by response.
     response = models.ForeignKey(
-        Response, on_delete=models.PROTECT, related_name="answers", db_index=False
+        Response,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        db_index=False,
+        verbose_name=_("jawaban"),
     )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("butir")
+    )
     value = models.CharField(_("jawaban"), max_length=40)  # the option code as given
-    score = models.FloatField(null=True)  # None: "tidak tahu"
+    score = models.FloatField(null=True, verbose_name=_("skor"))  # None: "tidak tahu"
 
     class Meta:
+        verbose_name = _("jawaban butir")
+        verbose_name_plural = _("jawaban butir")
         constraints = [models.UniqueConstraint(fields=["response", "item"], name="answer_once")]
 
     def __str__(self) -> str:
@@ -262,23 +328,41 @@ class Answer(models.Model):
 class Draft(models.Model):
     """A questionnaire being filled in: saved as the respondent goes, resumable."""
 
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts")
-    unit = models.ForeignKey(ObservationUnit, on_delete=models.PROTECT, related_name="+")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("kunci"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("penugasan")
+    )
+    unit = models.ForeignKey(
+        ObservationUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit observasi"),
+    )
     link = models.ForeignKey(
-        RespondentLink, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+        RespondentLink,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("tautan"),
     )
     enumerator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    institution_name = models.CharField(max_length=200, blank=True)
-    answers = models.JSONField(default=dict)
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_receipt = models.CharField(max_length=20, blank=True)
+    institution_name = models.CharField(max_length=200, blank=True, verbose_name=_("nama instansi"))
+    answers = models.JSONField(default=dict, verbose_name=_("jawaban"))
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("mulai mengisi"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("diperbarui pada"))
+    submitted_receipt = models.CharField(
+        max_length=20, blank=True, verbose_name=_("tanda terima kiriman")
+    )
 
     scope_province_lookup = "assignment__regency__province"
     scope_regency_lookup = "assignment__regency"
+
+    class Meta:
+        verbose_name = _("draf kuesioner")
+        verbose_name_plural = _("draf kuesioner")
 
     def __str__(self) -> str:
         return str(self.key)
@@ -288,17 +372,31 @@ class Evidence(models.Model):
     """A supporting document (Perda, SK, budget line) uploaded with the institutional part."""
 
     draft = models.ForeignKey(
-        Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+        Draft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("draf"),
     )
     response = models.ForeignKey(
-        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        Response,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("jawaban"),
     )
-    file = models.FileField(upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/", verbose_name=_("berkas"))
+    original_name = models.CharField(max_length=200, verbose_name=_("nama berkas asli"))
+    content_type = models.CharField(max_length=100, verbose_name=_("jenis berkas"))
+    size = models.PositiveIntegerField(verbose_name=_("ukuran (bita)"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("diunggah pada"))
+
+    class Meta:
+        verbose_name = _("dokumen bukti")
+        verbose_name_plural = _("dokumen bukti")
 
     def __str__(self) -> str:
         return self.original_name

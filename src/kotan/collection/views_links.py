@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kotan.accounts.models import User
-from kotan.accounts.permissions import Capability, current_user, has_capability
+from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import actions, sharing
 from kotan.collection.forms_links import LinkForm
@@ -185,7 +185,7 @@ def _share(request: HttpRequest, link: RespondentLink) -> dict[str, object]:
 # --- assignments ----------------------------------------------------------------------------
 
 
-@login_required
+@require(Capability.VIEW_COLLECTION)
 def assignment_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     periods = list(Period.objects.select_related("instrument"))  # a handful, latest first
@@ -256,7 +256,7 @@ def _detail_context(
     }
 
 
-@login_required
+@require(Capability.VIEW_COLLECTION)
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     assignment = _assignment(user, pk)

@@ -64,10 +64,14 @@ class Visit(models.Model):
         _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("dibuat pada"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("diperbarui pada"))
 
     scope_province_lookup = "province"
     scope_regency_lookup = None
@@ -97,7 +101,9 @@ class TeamMember(models.Model):
         SECRETARY = "sekretaris", _("Sekretaris/notulis")
         COMPANION = "pendamping", _("Pendamping")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="team")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="team", verbose_name=_("kunjungan")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -109,7 +115,7 @@ class TeamMember(models.Model):
     name = models.CharField(_("nama"), max_length=200, blank=True)
     position = models.CharField(_("jabatan/unit"), max_length=200, blank=True)
     role = models.CharField(_("peran dalam tim"), max_length=15, choices=Role.choices)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
 
     scope_province_lookup = "visit__province"
     scope_regency_lookup = None
@@ -144,8 +150,10 @@ class Method(models.TextChoices):
 class Session(models.Model):
     """One meeting of the visit: a venue, a date, who received the team and how."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="sessions")
-    order = models.PositiveIntegerField(default=0)
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("kunjungan")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
     venue = models.CharField(_("tempat"), max_length=300)
     held_on = models.DateField(_("tanggal"))
     institutions = models.ManyToManyField(
@@ -190,8 +198,10 @@ class Point(models.Model):
         REQUEST = "permintaan", _("Permintaan")
         INFORMATION = "informasi", _("Informasi")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="points")
-    order = models.PositiveIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="points", verbose_name=_("sesi")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("isi"))
     themes = models.ManyToManyField(
@@ -235,7 +245,9 @@ class FollowUp(models.Model):
 
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
 
-    point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="follow_ups")
+    point = models.ForeignKey(
+        Point, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("poin")
+    )
     action = models.TextField(_("tindakan"))
     owner = models.ForeignKey(
         Organization,
@@ -258,7 +270,12 @@ class FollowUp(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="belum")
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
     )
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -270,10 +287,14 @@ class FollowUp(models.Model):
         verbose_name=_("diverifikasi oleh"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("dibuat pada"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("diperbarui pada"))
 
     scope_province_lookup = "point__session__visit__province"
     scope_regency_lookup = None
@@ -315,15 +336,23 @@ class FollowUpNote(models.Model):
         VERIFIED = "verifikasi", _("Verifikasi")
         REOPENED = "dibuka_kembali", _("Dibuka kembali")
 
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notes")
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="notes", verbose_name=_("tindak lanjut")
+    )
     kind = models.CharField(_("jenis"), max_length=15, choices=Kind.choices)
     noted_on = models.DateField(_("tanggal"))
     text = models.TextField(_("catatan"), blank=True)
-    status_to = models.CharField(max_length=12, choices=FollowUp.Status.choices, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    status_to = models.CharField(
+        max_length=12, choices=FollowUp.Status.choices, blank=True, verbose_name=_("status menjadi")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("penulis"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("dibuat pada"))
 
     scope_province_lookup = "follow_up__point__session__visit__province"
     scope_regency_lookup = None
@@ -340,16 +369,22 @@ class FollowUpNote(models.Model):
 class FollowUpEvidence(models.Model):
     """A document or photo showing what was done; stored under a generated name."""
 
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to="monev/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("tindak lanjut")
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="monev/%Y/%m/", verbose_name=_("berkas"))
+    original_name = models.CharField(max_length=200, verbose_name=_("nama berkas asli"))
+    content_type = models.CharField(max_length=100, verbose_name=_("jenis berkas"))
+    size = models.PositiveIntegerField(verbose_name=_("ukuran (bita)"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("diunggah oleh"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("diunggah pada"))
 
     scope_province_lookup = "follow_up__point__session__visit__province"
     scope_regency_lookup = None

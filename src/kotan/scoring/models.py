@@ -130,8 +130,12 @@ class RegencyResult(ImmutableModel):
         OK = "ok", _("Cukup data")
         INSUFFICIENT = "insufficient_data", _("Data tidak cukup")
 
-    run = models.ForeignKey(IndexRun, on_delete=models.PROTECT, related_name="results")
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        IndexRun, on_delete=models.PROTECT, related_name="results", verbose_name=_("perhitungan")
+    )
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
     n_respondents = models.PositiveIntegerField(_("responden"))
     n_by_unit = models.JSONField(_("responden per unit"))
     n_answers = models.PositiveIntegerField(_("jawaban butir yang dihitung"))
@@ -145,12 +149,18 @@ class RegencyResult(ImmutableModel):
     category = models.CharField(_("kategori"), max_length=40, blank=True)
     rank_national = models.PositiveIntegerField(_("peringkat nasional"), null=True)
     rank_province = models.PositiveIntegerField(_("peringkat provinsi"), null=True)
-    index_ci_low = models.FloatField(null=True)
-    index_ci_high = models.FloatField(null=True)
-    rank_ci_low = models.PositiveIntegerField(null=True)
-    rank_ci_high = models.PositiveIntegerField(null=True)
-    p_same_category = models.FloatField(null=True)
-    rank_equal_weights = models.PositiveIntegerField(null=True)
+    index_ci_low = models.FloatField(null=True, verbose_name=_("batas bawah selang indeks"))
+    index_ci_high = models.FloatField(null=True, verbose_name=_("batas atas selang indeks"))
+    rank_ci_low = models.PositiveIntegerField(
+        null=True, verbose_name=_("batas bawah selang peringkat")
+    )
+    rank_ci_high = models.PositiveIntegerField(
+        null=True, verbose_name=_("batas atas selang peringkat")
+    )
+    p_same_category = models.FloatField(null=True, verbose_name=_("peluang tetap di kategori"))
+    rank_equal_weights = models.PositiveIntegerField(
+        null=True, verbose_name=_("peringkat dengan bobot sama")
+    )
 
     scope_province_lookup = "regency__province"
     scope_regency_lookup = "regency"

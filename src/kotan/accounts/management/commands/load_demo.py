@@ -13,19 +13,20 @@ from kotan.monev.demo import load_demo_monev
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations and accounts (synthetic). Refused when DEBUG is off."
+    help = "Buat organisasi, akun dan data demo (sintetis). Ditolak bila KOTAN_DEBUG mati."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="Load demo accounts even with DEBUG off (training servers only).",
+            help="Muat akun demo walau KOTAN_DEBUG mati (hanya untuk server pelatihan).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
-                "Refusing to create demo accounts with a known password while KOTAN_DEBUG is off."
+                "Akun demo dengan kata sandi yang diketahui umum tidak dibuat selama KOTAN_DEBUG "
+                "mati (gunakan --allow-production hanya di server pelatihan)."
             )
         accounts = load_demo()
         instrument = load_demo_instrument()

@@ -10,7 +10,7 @@ from kotan.regions.reference import REFERENCE_FILE
 
 
 class Command(BaseCommand):
-    help = "Load or update the 38 provinces and 514 regencies/cities from the reference file."
+    help = "Muat atau perbarui 38 provinsi dan 514 kabupaten/kota dari berkas referensi."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=REFERENCE_FILE)
@@ -18,10 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = sync_regions(options["file"])
         self.stdout.write(
-            f"regions: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{report.unchanged} unchanged"
+            f"wilayah: {len(report.created)} dibuat, {len(report.updated)} diperbarui, "
+            f"{report.unchanged} tetap"
         )
         if report.missing_from_file:
             self.stderr.write(
-                "in the database but not in the file (kept): " + ", ".join(report.missing_from_file)
+                "ada di basis data tetapi tidak di berkas (tetap disimpan): "
+                + ", ".join(report.missing_from_file)
             )
