@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
@@ -39,9 +40,13 @@ test: install system-deps test-sqlite test-postgres
 test-sqlite: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
+## The PostgreSQL run also uses the Redis cache when Redis answers (as in production).
 test-postgres: install
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_POSTGRES_URL)"; then \
-	  DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	  if $(BIN)/python scripts/redis_ready.py "$(TEST_REDIS_URL)"; then redis="$(TEST_REDIS_URL)"; \
+	  elif [ "$$KOTAN_REQUIRE_POSTGRES" = "1" ]; then echo "Redis is not reachable at $(TEST_REDIS_URL)" >&2; exit 1; \
+	  else redis=""; echo "NOTE: Redis not reachable at $(TEST_REDIS_URL); local memory cache." >&2; fi; \
+	  DATABASE_URL="$(TEST_POSTGRES_URL)" KOTAN_REDIS_URL="$$redis" $(BIN)/pytest -n $(PYTEST_WORKERS); \
 	elif [ "$$KOTAN_REQUIRE_POSTGRES" = "1" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL)" >&2; exit 1; \
 	else \

@@ -64,3 +64,20 @@ def test_secret_key_can_come_from_a_file(tmp_path: object) -> None:
     env = {k: v for k, v in PROD_ENV.items() if k != "KOTAN_SECRET_KEY"}
     result = run_manage("check", **env, KOTAN_SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
+
+
+def test_the_configured_cache_round_trips() -> None:
+    """With KOTAN_REDIS_URL (the PostgreSQL run of `make test`) the cache is a real Redis."""
+    import uuid
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    expected = "redis.RedisCache" if os.environ.get("KOTAN_REDIS_URL") else "locmem.LocMemCache"
+    assert backend.endswith(expected)
+    key = f"kotan:test:{uuid.uuid4()}"
+    cache.set(key, {"nilai": 1}, 30)
+    assert cache.get(key) == {"nilai": 1}
+    cache.delete(key)
+    assert cache.get(key) is None
