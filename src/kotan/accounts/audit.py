@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 SECRET_MASK = "(disembunyikan)"  # noqa: S105 - a placeholder, not a secret
@@ -87,6 +91,10 @@ def describe_entries(
             return names.get((field.related_model, text), f"#{text}")  # type: ignore[arg-type]
         if field.choices:
             return str(dict(field.flatchoices).get(text, text))
+        if isinstance(field, models.DateTimeField) and (moment := parse_datetime(text)):
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, UTC)
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
         if isinstance(field, models.BooleanField):
             return str(_("ya") if text == "True" else _("tidak") if text == "False" else text)
         return text

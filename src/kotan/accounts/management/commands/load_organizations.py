@@ -13,5 +13,3 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = ensure_bnn_offices(actor=None)
         self.stdout.write(f"organisasi BNN: {len(created)} dibuat")
-        for org in created:
-            self.stdout.write(f"  {org.name}")
