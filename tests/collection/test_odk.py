@@ -48,8 +48,10 @@ def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_OPENROSA_VERSION": "1.0"}
 
 
-def forms_of(period: Period) -> dict[str, odk.OdkForm]:
-    return {f.unit_code: f for f in odk.period_forms(period)}
+def forms_of(period: Period, user: User | None = None) -> dict[str, odk.OdkForm]:
+    """The forms as a national admin (every regency of the period) unless a user is given."""
+    viewer = user or User.objects.get(username="ani")
+    return {f.unit_code: f for f in odk.period_forms(period, viewer)}
 
 
 def collect_instance(
@@ -196,6 +198,24 @@ def test_version_changes_only_with_the_content(period: Period, cast: Cast) -> No
         deadline=date(2026, 12, 15),
     )
     assert forms_of(period)["gov"].version != before  # a new regency to choose
+
+
+def test_a_form_lists_only_the_regencies_in_the_users_scope(period: Period, cast: Cast) -> None:
+    actions.assign_regencies(
+        actor=cast.ani,
+        period=period,
+        regencies=[Regency.objects.get(code="11.08")],
+        deadline=date(2026, 12, 15),
+    )
+
+    def regencies(user: User) -> set[str]:
+        gov = forms_of(period, user)["gov"]
+        return {row[1] for row in gov.choices if row[0] == odk.REGENCY_LIST}
+
+    assert {"15.04", "11.08"} <= regencies(cast.ani)
+    assert regencies(cast.eko) == {"15.04", "15.05"}  # the regencies his BNNK covers
+    assert "15.04" not in regencies(cast.hadi) and "11.08" in regencies(cast.hadi)
+    assert forms_of(period, cast.eko)["gov"].version != forms_of(period, cast.ani)["gov"].version
 
 
 def test_collect_settings_code_carries_server_and_username_only() -> None:

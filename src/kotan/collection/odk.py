@@ -3,10 +3,11 @@ submitted instance read back into the payload every channel sends (``collection.
 
 One form per (period, observation unit), ``kotan-<year>-<unit>``. The form is the same for
 every user: its MD5 is its identity in the OpenRosa form list, so its labels are fixed
-Indonesian text (not translated per request) and the regency list holds every regency of the
-period (the sender's scope is checked when the submission is ingested). The version is a
-digest of the form's content: the instrument is immutable once published, so the version
-changes only when the instrument does or when regencies are added to the period.
+Indonesian text (not translated per request) and the regency list holds the regencies of the
+period in the user's scope (the sender's scope is checked again when the submission is
+ingested). The version is a digest of the form's content: the instrument is immutable once
+published, so the version changes only when the instrument, the period's regencies or the
+user's scope do.
 
 The building and parsing functions take plain data; the few queries that gather it are at the
 end. No views here (``views_odk``).
@@ -357,12 +358,13 @@ def _spec(instrument: Instrument) -> InstrumentSpec:
     return _published_spec(instrument.pk, instrument.published_at)
 
 
-def period_forms(period: Period) -> list[OdkForm]:
-    """One form per observation unit that answers at least one item."""
+def period_forms(period: Period, user: User) -> list[OdkForm]:
+    """One form per observation unit that answers at least one item, listing the regencies of
+    the period in the user's scope only (a form names no region the user may not see)."""
     spec = _spec(period.instrument)
     regencies = [
         (code, f"{name} ({province})")
-        for code, name, province in Assignment.objects.filter(period=period)
+        for code, name, province in scope_queryset(user, Assignment.objects.filter(period=period))
         .order_by("regency__code")
         .values_list("regency__code", "regency__name", "regency__province__name")
     ]

@@ -150,7 +150,7 @@ def _collect_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 @require_GET
 @_collect_user
 def form_list(request: HttpRequest, user: User) -> HttpResponse:
-    forms = [f for period in odk.fillable_periods(user) for f in odk.period_forms(period)]
+    forms = [f for period in odk.fillable_periods(user) for f in odk.period_forms(period, user)]
     wanted = request.GET.get("formID")
     if wanted:
         forms = [f for f in forms if f.form_id == wanted]
@@ -170,7 +170,7 @@ def form_list(request: HttpRequest, user: User) -> HttpResponse:
 
 def _form(user: User, year: int, unit: str) -> odk.OdkForm:
     period = get_object_or_404(odk.periods_in_scope(user), year=year)
-    form = next((f for f in odk.period_forms(period) if f.unit_code == unit), None)
+    form = next((f for f in odk.period_forms(period, user) if f.unit_code == unit), None)
     if form is None:
         raise Http404
     return form
@@ -251,7 +251,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
         "collection/odk/help.html",
         {
             "period": period,
-            "forms": odk.period_forms(period) if period else [],
+            "forms": odk.period_forms(period, user) if period else [],
             "server_url": server_url,
             "qr_svg": qr,
             "can_send": can_send,
