@@ -27,3 +27,13 @@ def test_demo_period_has_complete_and_behind_regencies(monkeypatch: pytest.Monke
     assert not RawSubmission.objects.exclude(status="accepted").exists()
     assert demo.load_demo_period() == period
     assert Response.objects.count() == 396
+    # A provisional index run, so the results pages have something to show; computed once.
+    from kotan.scoring.demo import load_demo_run
+
+    run = load_demo_run(period)
+    assert run.kind == "sementara" and run.created_by.username == "admin"  # type: ignore[union-attr]
+    codes = set(run.results.values_list("regency__code", flat=True))
+    assert codes == {"15.04", "15.71", "15.06", "15.03"}
+    assert run.results.get(regency__code="15.04").rank_national is not None  # 180 respondents
+    assert run.results.get(regency__code="15.03").status == "insufficient_data"  # none
+    assert load_demo_run(period) == run

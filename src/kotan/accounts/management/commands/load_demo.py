@@ -10,6 +10,7 @@ from kotan.collection.demo import load_demo_period
 from kotan.collection.models import Response
 from kotan.instruments.demo import load_demo_instrument
 from kotan.monev.demo import load_demo_monev
+from kotan.scoring.demo import load_demo_run
 
 
 class Command(BaseCommand):
@@ -35,6 +36,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Periode: {period} ({period.assignments.count()} kabupaten/kota, "
             f"{Response.objects.filter(assignment__period=period).count()} jawaban)"
+        )
+        run = load_demo_run(period)
+        self.stdout.write(
+            f"Hasil: perhitungan sementara #{run.pk} ({run.results.count()} kabupaten/kota)"
         )
         self.stdout.write(f"Monev: {load_demo_monev()}")
         self.stdout.write("")
