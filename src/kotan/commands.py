@@ -5,24 +5,86 @@ An analyst can score data exported from any tool (Google Forms, Kobo, spreadshee
     kotan score --instrument ikotan.yaml --responses jawaban.csv --output hasil.json
     kotan demo generate --regencies 514 --respondents 180 --seed 1 --output jawaban.csv
     kotan instrument convert ikotan.yaml ikotan.xlsx
+
+Errors never end in a traceback: a rejected file, an instrument or option the engine cannot
+score, a file that cannot be read or written each print a message (Bahasa Indonesia, English
+with ``--lang en``) and exit with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import errno
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from kotan.core.problems import ProblemsError
+from kotan.core.problems import Problem, ProblemsError, register_messages
 
 if TYPE_CHECKING:
     from kotan.instruments.spec import InstrumentSpec
 
 FILE_COMMANDS = ("score", "demo")
+EXIT_REFUSED = 2
+
+register_messages(
+    {
+        "cli.not_found": ("Berkas tidak ditemukan: {path}", "File not found: {path}"),
+        "cli.folder_missing": (
+            "Folder untuk berkas {path} tidak ada.",
+            "The folder for the file {path} does not exist.",
+        ),
+        "cli.is_folder": ("{path} adalah folder, bukan berkas.", "{path} is a folder, not a file."),
+        "cli.read_denied": (
+            "Tidak ada izin untuk membaca berkas {path}.",
+            "No permission to read the file {path}.",
+        ),
+        "cli.write_denied": (
+            "Tidak ada izin untuk menulis berkas {path}.",
+            "No permission to write the file {path}.",
+        ),
+        "cli.read_failed": (
+            "Berkas {path} tidak dapat dibaca (galat sistem {error}).",
+            "The file {path} cannot be read (system error {error}).",
+        ),
+        "cli.write_failed": (
+            "Berkas {path} tidak dapat ditulis (galat sistem {error}).",
+            "The file {path} cannot be written (system error {error}).",
+        ),
+    }
+)
+
+
+class CommandError(ProblemsError):
+    """A command that cannot go on (a file it cannot read or write, an option it refuses)."""
+
+
+def _os_problem(exc: OSError, path: Path | str | None, writing: bool) -> Problem:
+    """An OSError in words of our own: Python's strerror is English only."""
+    shown = str(path if path is not None else exc.filename or "")
+    if isinstance(exc, FileNotFoundError):
+        return Problem("cli.folder_missing" if writing else "cli.not_found", "", {"path": shown})
+    if isinstance(exc, IsADirectoryError):
+        return Problem("cli.is_folder", "", {"path": shown})
+    if isinstance(exc, PermissionError):
+        return Problem("cli.write_denied" if writing else "cli.read_denied", "", {"path": shown})
+    error = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    code = "cli.write_failed" if writing else "cli.read_failed"
+    return Problem(code, "", {"path": shown, "error": error})
+
+
+@contextmanager
+def _file(path: Path, *, writing: bool = False) -> Iterator[None]:
+    """Turn an OSError while reading or writing ``path`` into a CommandError naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise CommandError([_os_problem(exc, path, writing)]) from exc
 
 
 def is_file_command(argv: Sequence[str]) -> bool:
@@ -34,13 +96,17 @@ def is_file_command(argv: Sequence[str]) -> bool:
 def read_instrument(path: Path) -> InstrumentSpec:
     from kotan.instruments.files import read_instrument_bytes
 
-    return read_instrument_bytes(path.name, path.read_bytes())
+    with _file(path):
+        data = path.read_bytes()
+    return read_instrument_bytes(path.name, data)
 
 
 def write_instrument(spec: InstrumentSpec, path: Path) -> None:
     from kotan.instruments.files import instrument_bytes
 
-    path.write_bytes(instrument_bytes(spec, path.name))
+    data = instrument_bytes(spec, path.name)
+    with _file(path, writing=True):
+        path.write_bytes(data)
 
 
 def _default_instrument() -> Path:
@@ -51,13 +117,18 @@ def _default_instrument() -> Path:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from kotan.regions.reference import read_reference
-    from kotan.scoring.engine import ScoringOptions, score
-    from kotan.scoring.files import parse_responses, read_table, write_result
+    from kotan.scoring.engine import STATUS_OK, ScoringOptions, score
+    from kotan.scoring.files import parse_responses, read_table, result_format_problem, write_result
 
+    problem = result_format_problem(args.output)  # before any work
+    if problem is not None:
+        raise CommandError([problem])
     spec = read_instrument(args.instrument)
     started = time.perf_counter()
     regencies = [r.code for r in read_reference().regencies]
-    matrix = parse_responses(read_table(args.responses), spec, regencies)
+    with _file(args.responses):
+        table = read_table(args.responses)
+    matrix = parse_responses(table, spec, regencies)
     options = ScoringOptions(
         aggregation=args.aggregation or spec.aggregation,
         min_respondents=args.min_respondents or spec.min_respondents,
@@ -66,13 +137,25 @@ def cmd_score(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     result = score(spec, matrix, options)
-    write_result(result, spec, args.output)
-    ok = sum(1 for r in result.regencies if r.status == "ok")
-    print(
-        f"{len(result.regencies)} kabupaten/kota dinilai ({ok} cukup data), "
-        f"{matrix.n_respondents} responden, {time.perf_counter() - started:.2f} s → {args.output}",
-        file=sys.stderr,
-    )
+    with _file(args.output, writing=True):
+        write_result(result, spec, args.output)
+    ok = sum(1 for r in result.regencies if r.status == STATUS_OK)
+    counted = sum(r.n_respondents for r in result.regencies)
+    rows = matrix.n_respondents
+    seconds = time.perf_counter() - started
+    if args.lang == "en":
+        blank = f" ({rows - counted} rows without any scored answer not counted)"
+        line = (
+            f"{len(result.regencies)} regencies/cities scored ({ok} with enough data), "
+            f"{counted} respondents{blank if rows != counted else ''}, {seconds:.2f} s"
+        )
+    else:
+        blank = f" ({rows - counted} baris tanpa jawaban bernilai tidak dihitung)"
+        line = (
+            f"{len(result.regencies)} kabupaten/kota dinilai ({ok} cukup data), "
+            f"{counted} responden{blank if rows != counted else ''}, {seconds:.2f} s"
+        )
+    print(f"{line} → {args.output}", file=sys.stderr)
     return 0
 
 
@@ -83,21 +166,39 @@ def cmd_demo_generate(args: argparse.Namespace) -> int:
     spec = read_instrument(args.instrument)
     codes = pick_regencies([r.code for r in read_reference().regencies], args.regencies)
     settings = SyntheticSettings(codes, respondents=args.respondents, seed=args.seed)
+    rows = generate_rows(spec, settings)
+    first = next(rows, None)  # the instrument's problems, if any, before the file is created
     to_stdout = str(args.output) == "-"
-    handle = sys.stdout if to_stdout else args.output.open("w", encoding="utf-8", newline="")
-    try:
-        writer = csv.writer(handle)
-        writer.writerow(header(spec))
-        writer.writerows(generate_rows(spec, settings))
-    finally:
-        if not to_stdout:
-            handle.close()
-    print(
-        f"{len(codes)} kabupaten/kota × {args.respondents} responden (data sintetis)"
-        f" → {'stdout' if to_stdout else args.output}",
-        file=sys.stderr,
-    )
+    if to_stdout:
+        try:
+            _write_rows(sys.stdout, header(spec), first, rows)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `kotan demo generate | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    else:
+        with (
+            _file(args.output, writing=True),
+            args.output.open("w", encoding="utf-8", newline="") as f,
+        ):
+            _write_rows(f, header(spec), first, rows)
+    target = "stdout" if to_stdout else args.output
+    if args.lang == "en":
+        line = f"{len(codes)} regencies/cities × {args.respondents} respondents (synthetic data)"
+    else:
+        line = f"{len(codes)} kabupaten/kota × {args.respondents} responden (data sintetis)"
+    print(f"{line} → {target}", file=sys.stderr)
     return 0
+
+
+def _write_rows(
+    handle: TextIO, head: list[str], first: list[str] | None, rows: Iterator[list[str]]
+) -> None:
+    writer = csv.writer(handle)
+    writer.writerow(head)
+    if first is not None:
+        writer.writerow(first)
+    writer.writerows(rows)
 
 
 def cmd_instrument_convert(args: argparse.Namespace) -> int:
@@ -160,15 +261,36 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _report(problems: Sequence[Problem], heading: tuple[str, str] | None, language: str) -> int:
+    if heading is None:
+        for problem in problems:
+            print(problem.message(language), file=sys.stderr)
+    else:
+        print(heading[1] if language == "en" else heading[0], file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem.message(language)}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv[1:]))
+    language = args.lang
     try:
         return int(args.run(args))
+    except CommandError as exc:
+        return _report(exc.problems, None, language)
     except ProblemsError as exc:
-        print("Berkas ditolak:" if args.lang == "id" else "File rejected:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem.message(args.lang)}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"{exc.strerror}: {exc.filename}", file=sys.stderr)
-        return 2
+        return _report(exc.problems, ("Berkas ditolak:", "File rejected:"), language)
+    except OSError as exc:  # outside the steps wrapped with _file
+        return _report([_os_problem(exc, None, writing=False)], None, language)
+    except ValueError as exc:
+        # The engine's and the category module's own errors (imported only now: they are
+        # loaded already if they were raised, and `instrument convert` does not need numpy).
+        from kotan.scoring.categories import SchemeError
+        from kotan.scoring.engine import ScoringError
+        from kotan.scoring.files import scoring_problem
+
+        if not isinstance(exc, ScoringError | SchemeError):
+            raise
+        heading = ("Data tidak dapat dinilai:", "The data cannot be scored:")
+        return _report([scoring_problem(exc)], heading, language)

@@ -96,3 +96,100 @@ def test_a_new_year_starts_as_a_draft_copy(cast: Cast, spec: InstrumentSpec) -> 
     assert instrument_spec(copy) == replace(spec, year=2027)
     again = actions.copy_instrument(actor=cast.ani, instrument=published, year=2027)
     assert again.version == 2
+
+
+# --- category schemes in the database ------------------------------------------------------
+
+
+def custom_fixed(spec: InstrumentSpec) -> InstrumentSpec:
+    from kotan.scoring.categories import Band, FixedBands
+
+    return replace(
+        spec,
+        categories=FixedBands(
+            "custom",
+            "answer",
+            (
+                Band("kurang", "Kurang", 1.0, 7 / 3),  # 17 significant digits
+                Band("cukup", "Cukup", 7 / 3, 3.5),
+                Band("baik", "Baik", 3.5, 4.0),
+            ),
+        ),
+    )
+
+
+def test_a_custom_scheme_round_trips_through_the_database(cast: Cast, spec: InstrumentSpec) -> None:
+    from kotan.instruments.spec import spec_digest
+    from kotan.scoring.categories import Category, EqualIntervals
+
+    equal = replace(
+        spec,
+        version=2,
+        categories=EqualIntervals("custom", "answer", (Category("a", "A"), Category("b", "B"))),
+    )
+    for expected in (custom_fixed(spec), equal, replace(spec, version=3, categories="2022-terbit")):
+        instrument = actions.import_instrument(actor=cast.ani, spec=expected)
+        stored = Instrument.objects.get(pk=instrument.pk)
+        assert instrument_spec(stored) == expected
+        assert stored.categories == expected.categories  # what compute_run hands the engine
+        assert spec_digest(instrument_spec(stored)) == spec_digest(expected)
+    stored = Instrument.objects.get(version=1)
+    assert stored.category_name == "custom"
+    assert stored.category_definition["kind"] == "fixed"
+    assert Instrument.objects.get(version=3).category_definition is None
+
+
+def test_reimporting_a_preset_over_a_custom_scheme_clears_it(
+    cast: Cast, spec: InstrumentSpec
+) -> None:
+    actions.import_instrument(actor=cast.ani, spec=custom_fixed(spec))
+    instrument = actions.import_instrument(actor=cast.ani, spec=spec)
+    assert (instrument.category_name, instrument.category_definition) == ("2022", None)
+    assert instrument_spec(Instrument.objects.get(pk=instrument.pk)) == spec
+
+
+def test_the_stored_scheme_drives_the_engine(cast: Cast, spec: InstrumentSpec) -> None:
+    from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringOptions, score
+
+    instrument = actions.import_instrument(actor=cast.ani, spec=custom_fixed(spec))
+    stored = instrument_spec(Instrument.objects.get(pk=instrument.pk))
+    rows = [
+        ResponseRow(
+            f"{code}-{unit.code}",
+            code,
+            unit.code,
+            {i.code: value for i in stored.items if unit.code in i.units},
+        )
+        for code, value in (("15.01", 7 / 3), ("15.02", 2.5), ("15.03", 4.0))
+        for unit in stored.units
+    ]
+    options = ScoringOptions(min_respondents=1, scheme=Instrument.objects.get().categories)
+    result = score(stored, ResponseMatrix.from_rows(rows, [i.code for i in stored.items]), options)
+    # every answer equals the regency's value, so the index is that value; 7/3 is the upper
+    # bound of "kurang", stored and read back to the last bit
+    assert [r.index for r in result.regencies] == pytest.approx([7 / 3, 2.5, 4.0])
+    assert [r.category for r in result.regencies] == ["kurang", "cukup", "baik"]
+
+
+@pytest.mark.parametrize("length", [40, 41])
+def test_code_lengths_are_checked_before_the_database(
+    cast: Cast, spec: InstrumentSpec, length: int
+) -> None:
+    option = replace(spec.answer_options[0], code="K" * length, label="L" * 200)
+    longest = replace(spec, answer_options=(option, *spec.answer_options[1:]), code="c" * 60)
+    if length == 40:
+        instrument = actions.import_instrument(actor=cast.ani, spec=longest)
+        assert instrument_spec(instrument) == longest
+    else:
+        with pytest.raises(InstrumentError) as excinfo:
+            actions.import_instrument(actor=cast.ani, spec=longest)
+        assert [p.code for p in excinfo.value.problems] == ["field.too_long"]
+        assert not Instrument.objects.exists()
+
+
+def test_out_of_range_numbers_never_reach_the_database(cast: Cast, spec: InstrumentSpec) -> None:
+    for bad in (replace(spec, year=-5), replace(spec, version=-1), replace(spec, version=2**31)):
+        with pytest.raises(InstrumentError) as excinfo:
+            actions.import_instrument(actor=cast.ani, spec=bad)
+        assert [p.code for p in excinfo.value.problems] == ["field.range"]
+    assert not Instrument.objects.exists()

@@ -117,3 +117,26 @@ def test_downloads_round_trip(cast: Cast, client: Client, published: Instrument)
     yaml = client.get(reverse("instrument_download", args=[published.pk, "yaml"]))
     assert load_yaml(yaml.content.decode()) == spec
     assert client.get(f"/instrumen/{published.pk}/unduh.exe").status_code == 404
+
+
+def test_the_detail_page_shows_the_content_digest_and_the_scheme(
+    cast: Cast, client: Client, published: Instrument
+) -> None:
+    from kotan.instruments.spec import spec_digest
+
+    client.force_login(cast.fajar)
+    page = client.get(reverse("instrument_detail", args=[published.pk])).content.decode()
+    digest = spec_digest(instrument_spec(published))
+    assert "Sidik isi (SHA-256)" in page
+    assert "<wbr>".join(digest[i : i + 16] for i in range(0, 64, 16)) in page
+    assert "3 interval sama: Cukup Tanggap, Tanggap, Sangat Tanggap" in page
+
+
+def test_the_detail_page_shows_fixed_bands(cast: Cast, client: Client) -> None:
+    from dataclasses import replace
+
+    spec = replace(load_yaml(EXAMPLE.read_text(encoding="utf-8")), categories="2022-terbit")
+    instrument = actions.import_instrument(actor=cast.ani, spec=spec)
+    client.force_login(cast.ani)
+    page = client.get(reverse("instrument_detail", args=[instrument.pk])).content.decode()
+    assert "Cukup Tanggap [2,600–3,064]; Tanggap (3,064–3,532]; Sangat Tanggap (3,532–4]" in page

@@ -14,11 +14,17 @@ import pytest
 import kotan
 from kotan.core.problems import Problem
 from kotan.instruments import xlsx
-from kotan.instruments.spec import InstrumentError, InstrumentSpec, load_yaml, spec_from_dict
+from kotan.instruments.spec import (
+    InstrumentError,
+    InstrumentSpec,
+    load_yaml,
+    spec_from_dict,
+    spec_to_dict,
+)
 from kotan.instruments.xlsx import read_xlsx, write_xlsx
 
 SHEETS = ["Petunjuk", "Instrumen", "Pilihan jawaban", "Unit observasi", "Variabel"]
-SHEETS += ["Indikator", "Butir"]
+SHEETS += ["Indikator", "Butir", "Kategori"]
 
 
 def example() -> InstrumentSpec:
@@ -164,6 +170,7 @@ def test_workbook_layout_for_excel_users() -> None:
         "agregasi",
         "min_responden",
         "kategori",
+        "kategori_skala",
     ]
     butir = wb["Butir"]
     assert butir["A1"].font.b and butir.freeze_panes == "A2"
@@ -250,7 +257,10 @@ def test_missing_header() -> None:
     assert problem.code == "workbook.header_missing"
     assert (
         problem.message()
-        == "Sheet 'Butir' baris 1: Judul kolom 'bobot' tidak ditemukan di baris 1."
+        == "Lembar 'Butir' baris 1: Judul kolom 'bobot' tidak ditemukan di baris 1."
+    )
+    assert problem.message("en") == (
+        "Sheet 'Butir' row 1: Column header 'bobot' is missing from row 1."
     )
 
 
@@ -260,7 +270,7 @@ def test_indicator_with_unknown_variable() -> None:
 
     problems = problems_of(edit(write_xlsx(small()), change))
     assert problems[0].code == "indicator.unknown_variable"
-    assert problems[0].location == "Sheet 'Indikator' baris 3 kolom 'variabel'"
+    assert problems[0].location == "Lembar 'Indikator' baris 3 kolom 'variabel'"
     assert "merujuk variabel yang tidak ada: 'XYZ'" in problems[0].message()
     assert "item.unknown_indicator" not in [p.code for p in problems]
 
@@ -272,8 +282,12 @@ def test_item_with_unknown_indicator() -> None:
     problems = problems_of(edit(write_xlsx(small()), change))
     assert problems[0].code == "item.unknown_indicator"
     assert problems[0].message() == (
-        "Sheet 'Butir' baris 4 kolom 'indikator': "
+        "Lembar 'Butir' baris 4 kolom 'indikator': "
         "Butir 'MAS2_01' merujuk indikator yang tidak ada: 'MAS9'."
+    )
+    assert problems[0].message("en") == (
+        "Sheet 'Butir' row 4 column 'indikator': "
+        "Item 'MAS2_01' refers to an unknown indicator: 'MAS9'."
     )
 
 
@@ -283,7 +297,7 @@ def test_item_without_indicator() -> None:
 
     problems = problems_of(edit(write_xlsx(small()), change))
     assert problems[0].code == "field.missing"
-    assert problems[0].location == "Sheet 'Butir' baris 4 kolom 'indikator'"
+    assert problems[0].location == "Lembar 'Butir' baris 4 kolom 'indikator'"
 
 
 @pytest.mark.parametrize(
@@ -306,7 +320,7 @@ def test_non_numeric_cell_is_reported_by_sheet_row_and_column(
     assert problems[0].code == "field.type"
     row = cell[1:]
     assert problems[0].message() == (
-        f"Sheet '{sheet}' baris {row} kolom '{column}': "
+        f"Lembar '{sheet}' baris {row} kolom '{column}': "
         f"Kolom '{column}' harus berupa {expected}, bukan 'banyak'."
     )
 
@@ -317,7 +331,7 @@ def test_true_is_not_a_score() -> None:
 
     [problem] = problems_of(edit(write_xlsx(small()), change))
     assert problem.code == "field.type"
-    assert problem.location == "Sheet 'Pilihan jawaban' baris 2 kolom 'skor'"
+    assert problem.location == "Lembar 'Pilihan jawaban' baris 2 kolom 'skor'"
 
 
 def test_thousands_are_not_read_as_a_decimal_quota() -> None:
@@ -337,15 +351,17 @@ def test_spec_rules_point_at_the_workbook() -> None:
 
     problems = problems_of(edit(write_xlsx(small()), change))
     messages = [p.message() for p in problems]
-    assert "Sheet 'Butir' baris 3 kolom 'teks': Kolom 'teks' wajib diisi." in messages
+    assert "Lembar 'Butir' baris 3 kolom 'teks': Kolom 'teks' wajib diisi." in messages
     assert (
-        "Sheet 'Instrumen' baris 3: Kolom 'tahun' harus berupa bilangan bulat, bukan 'dua ribu'."
+        "Lembar 'Instrumen' baris 3: Kolom 'tahun' harus berupa bilangan bulat, bukan 'dua ribu'."
         in messages
     )
     assert any(
-        m.startswith("Sheet 'Instrumen' baris 10: Metode agregasi 'median'") for m in messages
+        m.startswith("Lembar 'Instrumen' baris 10: Metode agregasi 'median'") for m in messages
     )
-    assert any(m.startswith("Sheet 'Variabel': Bobot variabel berjumlah 0.9") for m in messages)
+    assert any(m.startswith("Lembar 'Variabel': Bobot variabel berjumlah 0.9") for m in messages)
+    english = [p.message("en") for p in problems]
+    assert "Sheet 'Butir' row 3 column 'teks': Field 'teks' is required." in english
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -371,10 +387,10 @@ def test_instrument_sheet_keys_and_yes_no() -> None:
 
     problems = problems_of(edit(write_xlsx(small()), change))
     assert [p.code for p in problems] == ["field.type", "workbook.key_unknown"]
-    assert problems[1].location == "Sheet 'Instrumen' baris 10 kolom 'kunci'"
+    assert problems[1].location == "Lembar 'Instrumen' baris 10 kolom 'kunci'"
     assert "Unknown key 'agregat'" in problems[1].message("en")
     assert problems[0].message() == (
-        "Sheet 'Instrumen' baris 7: Kolom 'contoh' harus berupa ya/tidak, bukan 'mungkin'."
+        "Lembar 'Instrumen' baris 7: Kolom 'contoh' harus berupa ya/tidak, bukan 'mungkin'."
     )
 
 
@@ -392,14 +408,15 @@ def test_contoh_accepts_excel_booleans() -> None:
 )
 def test_garbage_bytes_are_a_clear_error(data: bytes) -> None:
     [problem] = problems_of(data)
-    assert problem.code == "file.syntax"
-    assert "Berkas tidak dapat dibaca" in problem.message()
+    assert problem.code == "file.not_xlsx"
+    assert problem.message() == "Berkas tidak dapat dibaca: bukan berkas XLSX (Excel)."
+    assert problem.message("en") == "The file cannot be read: it is not an XLSX (Excel) file."
 
 
 def test_truncated_workbook_is_a_clear_error() -> None:
     data = write_xlsx(small())
     [problem] = problems_of(data[: len(data) // 2])
-    assert problem.code == "file.syntax"
+    assert problem.code == "file.not_xlsx"  # BadZipFile: its English text is not shown
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -412,7 +429,7 @@ def zipped(files: dict[str, bytes]) -> bytes:
 
 def test_zip_that_is_not_a_workbook() -> None:
     [problem] = problems_of(zipped({"catatan.txt": b"halo"}))
-    assert problem.code == "file.syntax"
+    assert problem.code == "file.not_workbook"
     assert "bukan buku kerja XLSX" in problem.message()
 
 
@@ -423,15 +440,17 @@ def test_workbook_with_a_broken_sheet_is_a_clear_error() -> None:
         if name.startswith("xl/worksheets/sheet"):
             files[name] = b"<worksheet><sheetData><row r='1'><c r='A1'"
     [problem] = problems_of(zipped(files))
-    assert problem.code == "file.syntax"
+    assert problem.code in ("file.not_workbook", "file.broken_workbook")
+    assert problem.message().startswith("Berkas tidak dapat dibaca: ")
 
 
 def test_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     bomb = zipped({"[Content_Types].xml": b"\0" * (xlsx.MAX_UNPACKED_BYTES + 1)})
     assert len(bomb) < 100_000
     [problem] = problems_of(bomb)
-    assert problem.code == "file.syntax"
-    assert "MB setelah diekstrak" in problem.message()
+    assert problem.code == "file.too_large"
+    assert "20 MB setelah diekstrak" in problem.message()
+    assert "20 MB once unpacked" in problem.message("en")
 
 
 def test_sheet_with_too_many_rows_is_refused() -> None:
@@ -441,10 +460,274 @@ def test_sheet_with_too_many_rows_is_refused() -> None:
 
     [problem] = problems_of(edit(write_xlsx(small()), change))
     assert problem.code == "workbook.too_many_rows"
-    assert problem.message() == "Sheet 'Butir': Lembar 'Butir' berisi lebih dari 5000 baris."
+    assert problem.message() == "Lembar 'Butir': Lembar 'Butir' berisi lebih dari 5000 baris."
+    assert problem.message("en") == "Sheet 'Butir': Sheet 'Butir' has more than 5000 rows."
 
 
 def test_far_away_row_does_not_make_the_reader_walk_to_it() -> None:
     data = edit(write_xlsx(small()), lambda wb: wb["Variabel"].__setitem__("A1000000", "x"))
     [problem] = problems_of(data)
     assert problem.code == "workbook.too_many_rows"
+
+
+# --- locations in both languages, for the rules found after reading ----------------------
+
+
+def test_duplicate_codes_and_items_without_units_name_the_sheet_and_row() -> None:
+    def change(wb: Any) -> None:
+        items = wb["Butir"]
+        items.cell(row=row_of(items, "KEL1_02"), column=1, value="MAS1_01")
+        items.cell(row=row_of(items, "MAS2_01"), column=4).value = None
+        options = wb["Pilihan jawaban"]
+        options["A4"] = "4"  # the code of row 3 again
+
+    problems = problems_of(edit(write_xlsx(small()), change))
+    messages = [p.message() for p in problems]
+    english = [p.message("en") for p in problems]
+    assert "Lembar 'Butir' baris 6: Kode 'MAS1_01' dipakai lebih dari sekali." in messages
+    assert "Sheet 'Butir' row 6: Code 'MAS1_01' is used more than once." in english
+    assert (
+        "Lembar 'Butir' baris 4: Butir 'MAS2_01' tidak memiliki unit observasi yang menjawabnya."
+        in messages
+    )
+    assert "Sheet 'Butir' row 4: Item 'MAS2_01' has no observation unit that answers it." in (
+        english
+    )
+    assert "Lembar 'Pilihan jawaban' baris 4: Kode '4' dipakai lebih dari sekali." in messages
+    for text in messages:
+        assert "Sheet" not in text and " row " not in text
+    for text in english:
+        assert "Lembar" not in text and "baris" not in text
+
+
+def test_problems_as_dicts_name_the_place_in_their_language() -> None:
+    def change(wb: Any) -> None:
+        wb["Pilihan jawaban"]["C3"] = "banyak"
+
+    [problem] = problems_of(edit(write_xlsx(small()), change))
+    assert problem.as_dict("en") == {
+        "code": "field.type",
+        "location": "Sheet 'Pilihan jawaban' row 3 column 'skor'",
+        "detail": "Sheet 'Pilihan jawaban' row 3 column 'skor': "
+        "Field 'skor' must be angka atau kosong, not 'banyak'.",
+    }
+    assert problem.as_dict("id")["location"] == "Lembar 'Pilihan jawaban' baris 3 kolom 'skor'"
+    assert problem.location == "Lembar 'Pilihan jawaban' baris 3 kolom 'skor'"
+
+
+def test_duplicate_units_labels_and_long_codes_point_at_their_rows() -> None:
+    def change(wb: Any) -> None:
+        items = wb["Butir"]
+        items.cell(row=row_of(items, "MAS1_02"), column=4, value="fam, gov, fam")
+        wb["Pilihan jawaban"]["B4"] = "Selalu"  # the label of row 3 again
+        wb["Unit observasi"]["B2"] = "x" * 101
+
+    problems = problems_of(edit(write_xlsx(small()), change))
+    assert sorted(p.message() for p in problems) == [
+        "Lembar 'Butir' baris 3: Butir 'MAS1_02' menyebut unit observasi 'fam' lebih dari sekali.",
+        "Lembar 'Pilihan jawaban' baris 4: Label 'Selalu' dipakai lebih dari sekali.",
+        "Lembar 'Unit observasi' baris 2 kolom 'nama': "
+        "Kolom 'nama' paling banyak 100 karakter, bukan 101.",
+    ]
+
+
+def test_instrument_sheet_numbers_out_of_range() -> None:
+    def change(wb: Any) -> None:
+        wb["Instrumen"]["B4"] = 0  # versi
+        wb["Instrumen"]["B11"] = 0  # min_responden
+
+    problems = problems_of(edit(write_xlsx(small()), change))
+    assert [p.message() for p in problems] == [
+        "Lembar 'Instrumen' baris 4: Kolom 'versi' harus antara 1 dan 2147483647, bukan 0.",
+        "Lembar 'Instrumen' baris 11: Kolom 'min_responden' harus antara 1 dan 2147483647, "
+        "bukan 0.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ya", True),
+        ("tidak", False),
+        ("TRUE", True),
+        ("false", False),
+        (False, False),
+        (None, False),
+    ],
+)
+def test_contoh_reads_the_words_the_sheet_writes(value: Any, expected: bool) -> None:
+    data = edit(write_xlsx(small()), lambda wb: wb["Instrumen"].__setitem__("B7", value))
+    assert read_xlsx(data).is_example is expected
+
+
+@pytest.mark.parametrize("value", ["mungkin", "y", 1, 0, "benar"])
+def test_contoh_refuses_anything_else(value: Any) -> None:
+    data = edit(write_xlsx(small()), lambda wb: wb["Instrumen"].__setitem__("B7", value))
+    [problem] = problems_of(data)
+    assert problem.code == "field.type"
+    assert problem.location == "Lembar 'Instrumen' baris 7"
+
+
+# --- category schemes in the workbook ----------------------------------------------------
+
+
+def with_categories(categories: Any) -> InstrumentSpec:
+    from dataclasses import replace
+
+    return replace(small(), categories=categories)
+
+
+def fixed() -> Any:
+    from kotan.scoring.categories import Band, FixedBands
+
+    return FixedBands(
+        "custom",
+        "0-100",
+        (
+            Band("rendah", "Rendah", 0.0, 100 / 3),
+            Band("sedang", "Sedang", 100 / 3, 200 / 3),
+            Band("tinggi", "Tinggi", 200 / 3, 100.0),
+        ),
+    )
+
+
+def equal() -> Any:
+    from kotan.scoring.categories import Category, EqualIntervals
+
+    return EqualIntervals(
+        "custom", "answer", (Category("a", "A"), Category("b", "B"), Category("c", "C"))
+    )
+
+
+def test_custom_schemes_round_trip_through_the_workbook_exactly() -> None:
+    from kotan.instruments.spec import dump_yaml
+
+    for scheme in (fixed(), equal()):
+        spec = with_categories(scheme)
+        assert spec_from_dict(spec_to_dict(spec)) == spec
+        back = read_xlsx(write_xlsx(spec))
+        assert back == spec
+        assert load_yaml(dump_yaml(back)) == spec
+    assert read_xlsx(write_xlsx(with_categories("2022-terbit"))).categories == "2022-terbit"
+
+
+def test_the_categories_sheet_layout() -> None:
+    wb = openpyxl.load_workbook(BytesIO(write_xlsx(with_categories(fixed()))))
+    sheet = wb["Kategori"]
+    assert [c.value for c in sheet[1]] == ["kode", "label", "bawah", "atas"]
+    assert [c.value for c in sheet[2]] == ["rendah", "Rendah", 0, 100 / 3]
+    assert wb["Instrumen"]["B12"].value == "fixed"
+    assert wb["Instrumen"]["B13"].value == "0-100"
+    preset = openpyxl.load_workbook(BytesIO(write_xlsx(small())))
+    assert preset["Instrumen"]["B12"].value == "2019"
+    assert preset["Instrumen"]["B13"].value is None
+    assert preset["Kategori"].max_row == 1  # headers only
+
+
+def test_a_workbook_without_the_categories_sheet_still_reads() -> None:
+    # (re-saved by openpyxl, which keeps 16 digits: the example's weights are short decimals)
+    data = edit(write_xlsx(example()), lambda wb: wb.remove(wb["Kategori"]))
+    assert read_xlsx(data) == example()
+
+
+def test_categories_typed_in_the_workbook() -> None:
+    def change(wb: Any) -> None:
+        wb["Instrumen"]["B12"] = "equal_interval"
+        wb["Kategori"].append(["rendah", "Rendah"])
+        wb["Kategori"].append(["tinggi", "Tinggi"])
+
+    spec = read_xlsx(edit(write_xlsx(small()), change))
+    assert (
+        spec.categories
+        == spec_from_dict(
+            {
+                **spec_to_dict(small()),
+                "categories": {
+                    "kind": "equal_interval",
+                    "k": 2,
+                    "labels": [
+                        {"code": "rendah", "label": "Rendah"},
+                        {"code": "tinggi", "label": "Tinggi"},
+                    ],
+                },
+            }
+        ).categories
+    )
+
+
+def test_category_problems_point_at_the_workbook() -> None:
+    def change(wb: Any) -> None:
+        wb["Instrumen"]["B12"] = "fixed"
+        wb["Instrumen"]["B13"] = "answer"
+        sheet = wb["Kategori"]
+        sheet.append(["rendah", "Rendah", 0, 2])  # scale 0..4.5
+        sheet.append(["tinggi", "Tinggi", 2.5, 4.5])  # gap
+        sheet.append(["tinggi", "Tinggi lagi", 4.5, "banyak"])
+
+    problems = problems_of(edit(write_xlsx(small()), change))
+    assert [p.message() for p in problems] == [
+        "Lembar 'Kategori' baris 3 kolom 'bawah': Kelas 'tinggi' harus dimulai tepat pada "
+        "batas atas kelas sebelumnya (2.0), bukan 2.5.",
+        "Lembar 'Kategori' baris 4: Kode 'tinggi' dipakai lebih dari sekali.",
+        "Lembar 'Kategori' baris 4 kolom 'atas': Kolom 'atas' harus berupa angka, bukan 'banyak'.",
+    ]
+
+
+def test_category_scheme_problems_as_a_whole() -> None:
+    def change(wb: Any) -> None:
+        wb["Instrumen"]["B12"] = "fixed"
+        wb["Instrumen"]["B13"] = "persen"
+        wb["Kategori"].append(["semua", "Semua", 0, 4.5])
+
+    problems = problems_of(edit(write_xlsx(small()), change))
+    assert [p.message("en") for p in problems] == [
+        "Sheet 'Instrumen' row 13: Unknown scale of the category scheme 'persen' "
+        "(choose: answer, 0-100).",
+        "Sheet 'Kategori': A category scheme needs at least 2 classes, not 1.",
+    ]
+
+
+def test_a_preset_with_classes_in_the_sheet_is_refused() -> None:
+    def change(wb: Any) -> None:
+        wb["Kategori"].append(["a", "A", 0, 50])
+
+    [problem] = problems_of(edit(write_xlsx(small()), change))
+    assert problem.code == "workbook.categories_unused"
+    assert problem.location == "Lembar 'Kategori' baris 2"
+    assert problem.message() == (
+        "Lembar 'Kategori' baris 2: Kategori '2019' adalah skema bawaan: kosongkan kunci "
+        "'kategori_skala' dan lembar 'Kategori'."
+    )
+    data = edit(write_xlsx(small()), lambda wb: wb["Instrumen"].__setitem__("B13", "answer"))
+    [problem] = problems_of(data)
+    assert problem.location == "Lembar 'Instrumen' baris 13"
+
+
+def test_equal_intervals_take_no_bounds() -> None:
+    def change(wb: Any) -> None:
+        sheet = wb["Kategori"]
+        sheet["C2"] = 1
+
+    data = edit(write_xlsx(with_categories(equal())), change)
+    [problem] = problems_of(data)
+    assert problem.message() == (
+        "Lembar 'Kategori' baris 2 kolom 'bawah': "
+        "Kelas equal_interval tidak memakai batas: kosongkan kolom 'bawah'."
+    )
+
+
+def test_unknown_preset_points_at_the_kategori_row() -> None:
+    data = edit(write_xlsx(small()), lambda wb: wb["Instrumen"].__setitem__("B12", "2030"))
+    [problem] = problems_of(data)
+    assert problem.code == "categories.unknown"
+    assert problem.location == "Lembar 'Instrumen' baris 12"
+    assert "2022-terbit" in problem.message()
+
+
+def test_a_workbook_from_before_custom_schemes_still_reads() -> None:
+    def change(wb: Any) -> None:
+        wb.remove(wb["Kategori"])
+        wb["Instrumen"].delete_rows(13)  # kategori_skala
+
+    data = edit(write_xlsx(example()), change)
+    assert read_xlsx(data) == example()

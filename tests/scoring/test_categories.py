@@ -195,3 +195,85 @@ def test_every_observed_value_gets_a_class_in_value_order(
     assert (classes >= 0).all()
     assert (classes < k).all()
     assert (np.diff(classes) >= 0).all()
+
+
+# --- the published 2022/23 table as fixed bands ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (2.600, "cukup_tanggap"),  # the lowest class includes its lower bound
+        (2.9, "cukup_tanggap"),
+        (3.064, "cukup_tanggap"),
+        (3.0645, "tanggap"),  # between the printed 3.064 and 3.065: (lower, upper] puts it up
+        (3.065, "tanggap"),  # the equal-interval "2022" preset says cukup here (3.0667)
+        (3.532, "tanggap"),
+        (3.533, "sangat_tanggap"),
+        (4.000, "sangat_tanggap"),
+    ],
+)
+def test_preset_2022_terbit_reproduces_the_published_table(value: float, expected: str) -> None:
+    assert code_of(value, realise(get_scheme("2022-terbit"), [])) == expected
+
+
+def test_preset_2022_terbit_gives_no_category_outside_the_published_range() -> None:
+    bands = realise(get_scheme("2022-terbit"), [1.0, 4.0])  # fixed: the data does not move it
+    assert code_of(2.599, bands) is None
+    assert code_of(1.0, bands) is None
+    assert code_of(2.6 - BOUNDARY_TOLERANCE / 2, bands) == "cukup_tanggap"
+    assert code_of(4.001, bands) is None
+    assert classify_array([2.0, 3.0, 3.3, 3.9], band_edges(bands)).tolist() == [-1, 0, 1, 2]
+
+
+def test_preset_2022_terbit_is_fixed_partial_bands_on_the_answer_scale() -> None:
+    scheme = get_scheme("2022-terbit")
+    assert isinstance(scheme, FixedBands)
+    assert (scheme.scale, scheme.partial) == ("answer", True)
+    assert [(b.code, b.lower, b.upper) for b in scheme.bands] == [
+        ("cukup_tanggap", 2.6, 3.064),
+        ("tanggap", 3.064, 3.532),
+        ("sangat_tanggap", 3.532, 4.0),
+    ]
+    # the data-driven 2022 preset (the method) is unchanged beside it
+    assert isinstance(get_scheme("2022"), EqualIntervals)
+    assert code_of(3.065, realise(get_scheme("2022"), [LOW, HIGH])) == "cukup_tanggap"
+    assert [s.partial for s in (get_scheme("2019"), get_scheme("2021"))] == [False, False]
+
+
+def test_preset_names_are_read_from_one_place() -> None:
+    from kotan.commands import parser
+    from kotan.instruments.spec import CATEGORY_PRESETS
+    from kotan.scoring.categories import CUSTOM, PRESET_NAMES, PRESETS
+
+    assert PRESET_NAMES == ("2019", "2021", "2022", "2022-terbit") == CATEGORY_PRESETS
+    assert CUSTOM not in PRESETS
+    common = ["score", "--instrument", "i.yaml", "--responses", "r.csv", "--output", "o.json"]
+    args = parser().parse_args([*common, "--categories", "2022-terbit"])
+    assert args.categories == "2022-terbit"
+
+
+# --- plain form of a scheme ----------------------------------------------------------------
+
+
+def test_schemes_round_trip_through_their_plain_form() -> None:
+    from kotan.scoring.categories import scheme_from_dict, scheme_to_dict
+
+    fixed = FixedBands(
+        "custom", "answer", (Band("a", "A", 1.0, 2.5), Band("b", "B", 2.5, 2.5 + (0.1 + 0.2)))
+    )
+    equal = EqualIntervals("custom", "0-100", (Category("a", "A"), Category("b", "B")))
+    for scheme in (fixed, equal):
+        assert scheme_from_dict(scheme_to_dict(scheme)) == scheme
+    assert scheme_to_dict(equal) == {
+        "kind": "equal_interval",
+        "scale": "0-100",
+        "k": 2,
+        "labels": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}],
+    }
+    with pytest.raises(SchemeError) as error:
+        scheme_from_dict({**scheme_to_dict(equal), "k": 3})
+    assert error.value.code == "categories.count"
+    with pytest.raises(SchemeError) as error:
+        scheme_from_dict({"kind": "quantile"})
+    assert error.value.code == "categories.kind"

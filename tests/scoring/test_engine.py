@@ -103,13 +103,35 @@ def test_unavailable_indicator_gives_its_weight_to_the_others() -> None:
     assert regency.index == pytest.approx(0.6 * 3.0 + 0.4 * 1.0)
 
 
-def test_unavailable_variable_is_recorded_and_left_out_of_the_index() -> None:
-    result = run(people("15.04", [{"a": 4, "b": 3, "c": 2}]))
+def test_a_missing_variable_leaves_the_regency_without_index_category_or_rank() -> None:
+    # 15.04 answers V1 only. Renormalising over the available variables would give it the
+    # index 4.0 (first place, and the top of the 2022 range); the method has no such index.
+    rows = (
+        people("15.04", [{"a": 4, "b": 4, "c": 4}])
+        + people("15.01", [everything(3)])
+        + people("15.02", [everything(2)])
+    )
+    result = run(rows, scheme="2022", bootstrap=20, seed=1)
     regency = result.regency("15.04")
-    assert regency.variables == {"V1": pytest.approx(2.75), "V2": None}
+    assert regency.variables == {"V1": 4.0, "V2": None}
+    assert regency.indicators == {"I1": 4.0, "I2": 4.0, "I3": None}
     assert regency.missing_variables == ("V2",)
-    assert regency.index == pytest.approx(2.75)
-    assert regency.status == STATUS_OK
+    assert regency.status == STATUS_INSUFFICIENT
+    assert regency.n_respondents == 1
+    assert (regency.index, regency.index_100, regency.category) == (None, None, None)
+    assert (regency.rank_national, regency.rank_province, regency.rank_equal_weights) == (
+        None,
+        None,
+        None,
+    )
+    assert (regency.index_ci, regency.rank_ci, regency.p_same_category) == (None, None, None)
+    # The others are ranked, and the 2022 range is theirs: 2..3, not 2..4.
+    assert [result.regency(c).rank_national for c in ("15.01", "15.02")] == [1, 2]
+    assert result.regency("15.01").rank_province == 1
+    assert (result.bands[0].lower, result.bands[-1].upper) == (2.0, 3.0)
+    assert result.regency("15.01").rank_ci == (1, 1)  # not (2, 2) behind 15.04
+    assert result.regency("15.02").rank_ci == (2, 2)
+    assert result.to_dict()["regencies"][2]["missing_variables"] == ["V2"]
 
 
 def test_explicit_item_weights_are_renormalised_over_answered_items() -> None:
@@ -476,6 +498,14 @@ def test_engine_does_not_import_django() -> None:
 # --- properties -------------------------------------------------------------------------
 
 
+def positive_weights(draw: st.DrawFn, n: int) -> list[float | None]:
+    """None everywhere (equal weights) or n positive weights adding up to 1."""
+    if not draw(st.booleans()):
+        return [None] * n
+    raw = draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
+    return [r / sum(raw) for r in raw]
+
+
 @st.composite
 def surveys(draw: st.DrawFn) -> tuple[Instrument, list[ResponseRow]]:
     low = draw(st.integers(min_value=0, max_value=2))
@@ -486,12 +516,14 @@ def surveys(draw: st.DrawFn) -> tuple[Instrument, list[ResponseRow]]:
     item_codes = []
     for v in range(n_variables):
         indicators = []
-        for d in range(draw(st.integers(min_value=1, max_value=2))):
+        n_indicators = draw(st.integers(min_value=1, max_value=2))
+        for d, d_weight in enumerate(positive_weights(draw, n_indicators)):
+            n_items = draw(st.integers(min_value=1, max_value=3))
             items = []
-            for i in range(draw(st.integers(min_value=1, max_value=3))):
-                items.append(Item(f"q{v}{d}{i}"))
+            for i, i_weight in enumerate(positive_weights(draw, n_items)):
+                items.append(Item(f"q{v}{d}{i}", weight=i_weight))
                 item_codes.append(f"q{v}{d}{i}")
-            indicators.append(Indicator(f"I{v}{d}", tuple(items)))
+            indicators.append(Indicator(f"I{v}{d}", tuple(items), weight=d_weight))
         variables.append(Variable(f"V{v}", raw[v] / sum(raw), tuple(indicators)))
     instrument = Instrument(low, high, tuple(variables))
     score_value = st.one_of(
@@ -516,27 +548,75 @@ def surveys(draw: st.DrawFn) -> tuple[Instrument, list[ResponseRow]]:
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def item_means(rows: Sequence[ResponseRow], regency: str, balanced: bool) -> dict[str, float]:
+    """Item scores of one regency computed plainly, by the rule, for the properties below."""
+    by_item: dict[str, dict[str, list[float]]] = {}
+    for row in rows:
+        if row.regency_code != regency:
+            continue
+        for code, value in row.answers.items():
+            if value is not None:
+                by_item.setdefault(code, {}).setdefault(row.unit_code, []).append(value)
+    means = {}
+    for code, units in by_item.items():
+        if balanced:
+            unit_means = [sum(v) / len(v) for v in units.values()]
+            means[code] = sum(unit_means) / len(unit_means)
+        else:
+            values = [x for v in units.values() for x in v]
+            means[code] = sum(values) / len(values)
+    return means
+
+
+def within(value: float | None, bounds: Sequence[float]) -> bool:
+    """``value`` in [min, max] of ``bounds``, give or take float rounding (1e-12 relative)."""
+    if value is None:
+        return not bounds
+    slack = 1e-12 * max(1.0, *map(abs, bounds))
+    return min(bounds) - slack <= value <= max(bounds) + slack
+
+
 @FAST
-@given(case=surveys())
-def test_every_score_lies_on_the_answer_scale(case: tuple[Instrument, list[ResponseRow]]) -> None:
+@given(case=surveys(), aggregation=st.sampled_from(["pooled", "unit-balanced"]))
+def test_every_level_lies_within_the_item_scores_below_it(
+    case: tuple[Instrument, list[ResponseRow]], aggregation: str
+) -> None:
+    # A weighted mean with positive weights lies between the values it averages: tighter than
+    # the answer scale, so the engine's final clip to the scale cannot make this hold.
     instrument, rows = case
-    result = run(rows, instrument=instrument, min_respondents=2)
-    low, high = instrument.scale_min, instrument.scale_max
+    result = run(rows, instrument=instrument, min_respondents=2, aggregation=aggregation)
     for regency in result.regencies:
-        for value in [regency.index, *regency.variables.values(), *regency.indicators.values()]:
-            assert value is None or low <= value <= high
+        means = item_means(rows, regency.regency_code, aggregation == "unit-balanced")
+        all_items = []
+        for variable in instrument.variables:
+            variable_items = []
+            for indicator in variable.indicators:
+                answered = [means[i.code] for i in indicator.items if i.code in means]
+                assert within(regency.indicators[indicator.code], answered)
+                variable_items += answered
+            assert within(regency.variables[variable.code], variable_items)
+            all_items += variable_items
+        if regency.index is not None:
+            assert within(regency.index, all_items)
+            assert regency.missing_variables == ()
+        else:
+            assert regency.missing_variables
         assert regency.index_100 is None or 0.0 <= regency.index_100 <= 100.0
 
 
 @FAST
-@given(case=surveys(), order=st.randoms(use_true_random=False))
+@given(
+    case=surveys(),
+    order=st.randoms(use_true_random=False),
+    aggregation=st.sampled_from(["pooled", "unit-balanced"]),
+)
 def test_results_do_not_depend_on_row_order(
-    case: tuple[Instrument, list[ResponseRow]], order: random.Random
+    case: tuple[Instrument, list[ResponseRow]], order: random.Random, aggregation: str
 ) -> None:
     instrument, rows = case
     shuffled = list(rows)
     order.shuffle(shuffled)
-    options = {"min_respondents": 2, "bootstrap": 8, "seed": 11, "aggregation": "unit-balanced"}
+    options = {"min_respondents": 2, "bootstrap": 8, "seed": 11, "aggregation": aggregation}
     first = run(rows, instrument=instrument, **options)
     second = run(shuffled, instrument=instrument, **options)
     assert first.to_dict() == second.to_dict()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kotan.instruments.spec import EXAMPLE, InstrumentSpec, load_yaml
+from kotan.instruments.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
 from kotan.regions.reference import read_reference
 from kotan.scoring.files import ResponsesError, parse_responses, read_table
 from kotan.scoring.synthetic import (
@@ -169,7 +169,12 @@ def test_score_command_end_to_end(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["instrument"] == {"code": "ikotan-contoh", "year": 2026, "version": 1}
+    assert document["instrument"] == {
+        "code": "ikotan-contoh",
+        "year": 2026,
+        "version": 1,
+        "sha256": spec_digest(load_yaml(EXAMPLE.read_text(encoding="utf-8"))),
+    }
     assert document["method"]["bootstrap"] == 50 and document["method"]["seed"] == 5
     regencies = document["regencies"]
     assert len(regencies) == 12
@@ -186,6 +191,9 @@ def test_score_command_end_to_end(tmp_path: Path) -> None:
         "index_ci",
         "rank_ci",
         "p_same_category",
+        "n_rows",
+        "missing_variables",
+        "rank_shift",
     ):
         assert key in regencies[0]
     assert sorted(r["rank_national"] for r in regencies)[0] == 1
@@ -227,7 +235,20 @@ def test_score_command_writes_csv_and_unit_balanced(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert len(table) == 4 and {"index", "category", "variable_MAS"} <= set(table[0])
+    assert len(table) == 4
+    assert {
+        "index",
+        "category",
+        "variable_MAS",
+        "n_rows",
+        "missing_variables",
+        "rank_shift",
+        "max_rank_shift",
+        "instrument_sha256",
+        "engine_version",
+    } <= set(table[0])
+    assert {row["aggregation"] for row in table} == {"unit-balanced"}
+    assert {row["scheme"] for row in table} == {"2021"}
 
 
 def test_score_command_rejects_a_bad_file_in_bahasa_indonesia(tmp_path: Path) -> None:

@@ -378,3 +378,65 @@ def test_pages_do_not_grow_queries_with_regencies(
         )
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         assert client.get(reverse("run_list")).status_code == 200
+
+
+def test_a_regency_without_a_whole_variable_is_not_ranked(answered: Period, cast: Cast) -> None:
+    """No family answered in 15.06: no KEL, so no index with every variable's weight."""
+    spec = instrument_spec(answered.instrument)
+    assignment = Assignment.objects.get(period=answered, regency__code="15.06")
+    for i in range(MIN_RESPONDENTS + 2):
+        answers = {item.code: "3" for item in spec.items if "gov" in item.units}
+        result = ingest_submission(
+            payload(
+                {"assignment": assignment.pk}, unit="gov", institution=f"OPD {i}", answers=answers
+            ),
+            user=cast.ani,
+        )
+        assert result.status == 201
+    run = runs.compute_run(actor=cast.ani, period=answered, bootstrap=20)
+    row = run.results.get(regency__code="15.06")
+    assert row.status == "insufficient_data" and row.rank_national is None and row.index is None
+    assert row.missing_variables == ["KEL"] and row.variables["MAS"] == 3.0
+    assert row.n_respondents == row.n_rows == MIN_RESPONDENTS + 2
+    page = client_for(cast.ani).get(reverse("run_regency", args=[run.pk, "15.06"]))
+    assert "Tidak ada jawaban untuk variabel KEL" in page.content.decode()
+    listing = client_for(cast.ani).get(reverse("run_detail", args=[run.pk]))
+    assert "tidak ada jawaban untuk variabel KEL" in listing.content.decode()
+
+
+def test_a_run_with_the_instruments_own_scheme_recomputes(cast: Cast) -> None:
+    """A scheme defined in the instrument file is stored as "custom" and recomputed from the
+    run's own (immutable) instrument."""
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.update(version=3, min_respondents=MIN_RESPONDENTS)
+    data["categories"] = {
+        "kind": "equal_interval",
+        "k": 2,
+        "labels": [{"code": "rendah", "label": "Rendah"}, {"code": "tinggi", "label": "Tinggi"}],
+    }
+    spec = load_yaml(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    instrument = instruments.publish_instrument(
+        actor=cast.ani, instrument=instruments.import_instrument(actor=cast.ani, spec=spec)
+    )
+    period = collection.open_period(
+        actor=cast.ani,
+        year=2027,
+        name="IKOTAN 2027",
+        instrument=instrument,
+        opens_on=date(2027, 1, 1),
+        closes_on=date(2027, 12, 31),
+    )
+    collection.assign_regencies(
+        actor=cast.ani,
+        period=period,
+        regencies=list(Regency.objects.filter(code__in=PLAN)),
+        deadline=date(2027, 12, 15),
+    )
+    answer_some(period, cast)
+    run = runs.compute_run(actor=cast.ani, period=period, bootstrap=20)
+    assert run.method["scheme"] == "custom"
+    categories = set(run.results.exclude(category="").values_list("category", flat=True))
+    assert categories <= {"rendah", "tinggi"} and categories
+    assert runs.differences(run) == []

@@ -22,7 +22,7 @@ class OrganizationAdminForm(forms.ModelForm):
         if regencies is not None:
             org = Organization(
                 pk=self.instance.pk,
-                kind=cleaned.get("kind"),
+                kind=cleaned.get("kind", ""),
                 province=cleaned.get("province"),
                 regency=cleaned.get("regency"),
             )

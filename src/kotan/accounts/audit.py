@@ -22,7 +22,7 @@ ACTION_LABELS = {
     LogEntry.Action.CREATE: _("dibuat"),
     LogEntry.Action.UPDATE: _("diubah"),
     LogEntry.Action.DELETE: _("dihapus"),
-    LogEntry.Action.ACCESS: _("dibuka"),
+    LogEntry.Action.ACCESS: _("diakses"),
 }
 M2M_LABELS = {"add": _("ditambah"), "delete": _("dikurangi")}
 

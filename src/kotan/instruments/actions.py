@@ -109,7 +109,8 @@ def import_instrument(*, actor: User | None, spec: InstrumentSpec) -> Instrument
 
 @transaction.atomic
 def publish_instrument(*, actor: User | None, instrument: Instrument) -> Instrument:
-    """Draft → published: from now on nothing in it can change."""
+    """Draft → published: from now on nothing in it can change. The status moves through
+    ``save()``, the one path the model allows for it (one step forward)."""
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     if not instrument.is_draft:
         raise ImmutableInstrument(_("Hanya instrumen berstatus draf yang dapat diterbitkan."))

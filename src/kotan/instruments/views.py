@@ -15,6 +15,8 @@ from kotan.instruments.files import instrument_bytes, read_instrument_bytes
 from kotan.instruments.forms import CopyForm, InstrumentUploadForm
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
+from kotan.instruments.spec import spec_digest
+from kotan.scoring.categories import CategoryScheme, FixedBands, get_scheme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,15 +61,32 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _scheme(categories: str | CategoryScheme) -> CategoryScheme | None:
+    """The scheme an instrument names, to show its classes (None: an unknown name)."""
+    if not isinstance(categories, str):
+        return categories
+    try:
+        return get_scheme(categories)
+    except ValueError:
+        return None
+
+
 @require(Capability.VIEW_INSTRUMENTS)
 def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(_visible(request), pk=pk)
+    spec = instrument_spec(instrument)
+    scheme = _scheme(spec.categories)
+    digest = spec_digest(spec)
     return render(
         request,
         "instruments/detail.html",
         {
             "instrument": instrument,
-            "spec": instrument_spec(instrument),
+            "spec": spec,
+            # 64 hex digits, breakable every 16 on a narrow screen
+            "digest_parts": [digest[i : i + 16] for i in range(0, len(digest), 16)],
+            "scheme": scheme,
+            "fixed_bands": isinstance(scheme, FixedBands),
             "copy_form": CopyForm(initial={"year": instrument.year + 1}),
             "can_manage": has_capability(request.user, Capability.MANAGE_INSTRUMENTS),
         },

@@ -3,7 +3,14 @@
 One sheet per part of the spec, one row per entry in the spec's order, headers in row 1 that
 are also the stable column keys. Reading builds the plain data that ``spec_to_dict`` produces
 and hands it to ``spec_from_dict``, so every validation rule applies; problems are reported by
-sheet, row and column. Pure functions: bytes in, bytes out, nothing written anywhere.
+sheet, row and column ("Lembar 'Butir' baris 3 kolom 'teks'", in English "Sheet 'Butir' row 3
+column 'teks'"). Pure functions: bytes in, bytes out, nothing written anywhere.
+
+Category scheme: the Instrumen sheet's ``kategori`` names a preset (``kategori_skala`` and the
+Kategori sheet stay empty), or is ``fixed`` / ``equal_interval`` with the scale in
+``kategori_skala`` and one row per class, lowest first, in the Kategori sheet (``bawah`` and
+``atas`` for fixed bands; k is the number of rows for equal intervals). Workbooks written
+before the Kategori sheet existed are read as they are.
 """
 
 from __future__ import annotations
@@ -27,8 +34,10 @@ from kotan.instruments.spec import (
     CATEGORY_PRESETS,
     InstrumentError,
     InstrumentSpec,
+    categories_to_plain,
     spec_from_dict,
 )
+from kotan.scoring.categories import KINDS, SCALES
 
 # Bounds on what a workbook may make us read: rows per sheet, bytes once unzipped.
 MAX_ROWS = 5_000
@@ -42,6 +51,8 @@ UNITS = "Unit observasi"
 VARIABLES = "Variabel"
 INDICATORS = "Indikator"
 ITEMS = "Butir"
+CATEGORIES = "Kategori"
+SHEETS = (INSTRUMENT, OPTIONS, UNITS, VARIABLES, INDICATORS, ITEMS)  # required
 
 # sheet -> (header, spec field, column width); the header is the stable column key.
 COLUMNS: dict[str, tuple[tuple[str, str, int], ...]] = {
@@ -62,6 +73,12 @@ COLUMNS: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("unit", "units", 24),
         ("bobot", "weight", 10),
     ),
+    CATEGORIES: (
+        ("kode", "code", 16),
+        ("label", "label", 30),
+        ("bawah", "lower", 10),
+        ("atas", "upper", 10),
+    ),
 }
 WRAPPED = {(INSTRUMENT, "nilai"), (INSTRUMENT, "keterangan"), (ITEMS, "teks")}
 REQUIRED_HEADERS = {
@@ -81,7 +98,18 @@ INSTRUMENT_KEYS: dict[str, tuple[str, str]] = {
     "skala_maks": ("scale.max", "Skor tertinggi skala jawaban."),
     "agregasi": ("aggregation", "Metode agregasi: " + " atau ".join(AGGREGATIONS) + "."),
     "min_responden": ("min_respondents", "Jumlah responden minimum per kabupaten/kota."),
-    "kategori": ("categories", "Skema kategori: " + ", ".join(CATEGORY_PRESETS) + "."),
+    "kategori": (
+        "categories",
+        "Skema kategori: "
+        + ", ".join(CATEGORY_PRESETS)
+        + "; atau fixed / equal_interval dengan kelasnya di lembar Kategori.",
+    ),
+    "kategori_skala": (
+        "categories.scale",
+        "Hanya untuk fixed / equal_interval: "
+        + " atau ".join(SCALES)
+        + " (skala jawaban atau 0–100).",
+    ),
 }
 KEY_OF_PATH = {path: key for key, (path, _) in INSTRUMENT_KEYS.items()}
 YES, NO = "ya", "tidak"
@@ -106,10 +134,46 @@ GUIDE_LINES = (
     "bukan nol.",
     "9. Tulis angka sebagai angka, bukan rumus. Urutan baris adalah urutan dalam instrumen.",
     f"10. Setiap lembar paling banyak {MAX_ROWS} baris.",
+    "11. Kategori: isi kunci 'kategori' dengan nama skema bawaan, atau dengan fixed (batas "
+    "tetap) atau equal_interval (interval sama di antara indeks terendah dan tertinggi) lalu "
+    "tulis kelasnya di lembar Kategori, dari yang terendah: kode, label, dan untuk fixed batas "
+    "bawah dan atas (kelas berikutnya dimulai tepat di batas atas kelas sebelumnya).",
 )
 
 register_messages(
     {
+        "workbook.place_sheet": ("Lembar '{sheet}'", "Sheet '{sheet}'"),
+        "workbook.place_row": ("Lembar '{sheet}' baris {row}", "Sheet '{sheet}' row {row}"),
+        "workbook.place_cell": (
+            "Lembar '{sheet}' baris {row} kolom '{column}'",
+            "Sheet '{sheet}' row {row} column '{column}'",
+        ),
+        "file.not_xlsx": (
+            "Berkas tidak dapat dibaca: bukan berkas XLSX (Excel).",
+            "The file cannot be read: it is not an XLSX (Excel) file.",
+        ),
+        "file.not_workbook": (
+            "Berkas tidak dapat dibaca: bukan buku kerja XLSX yang sah.",
+            "The file cannot be read: it is not a valid XLSX workbook.",
+        ),
+        "file.broken_workbook": (
+            "Berkas tidak dapat dibaca: isi buku kerja rusak.",
+            "The file cannot be read: the workbook is damaged.",
+        ),
+        "file.too_large": (
+            "Berkas tidak dapat dibaca: isinya lebih dari {limit} MB setelah diekstrak.",
+            "The file cannot be read: it holds more than {limit} MB once unpacked.",
+        ),
+        "workbook.categories_unused": (
+            "Kategori '{value}' adalah skema bawaan: kosongkan kunci 'kategori_skala' dan "
+            "lembar '{sheet}'.",
+            "Category scheme '{value}' is a preset: leave the 'kategori_skala' key and the "
+            "'{sheet}' sheet empty.",
+        ),
+        "workbook.bounds_unused": (
+            "Kelas equal_interval tidak memakai batas: kosongkan kolom '{column}'.",
+            "Equal-interval classes take no bounds: leave column '{column}' empty.",
+        ),
         "workbook.sheet_missing": (
             "Lembar '{sheet}' tidak ditemukan (jangan mengganti nama lembar).",
             "Sheet '{sheet}' is missing (do not rename the sheets).",
@@ -138,17 +202,46 @@ register_messages(
 )
 
 
-def _at(sheet: str, row: int | None = None, column: str | None = None) -> str:
-    location = f"Sheet '{sheet}'"
-    if row is not None:
-        location += f" baris {row}"
-    if column is not None:
-        location += f" kolom '{column}'"
-    return location
+@dataclass(frozen=True)
+class SheetProblem(Problem):
+    """A problem at a place in the workbook, named in the message's language.
+
+    ``location`` holds the place in Bahasa Indonesia ("Lembar 'Butir' baris 3"); ``message``
+    and ``as_dict`` name it in the language they render ("Sheet 'Butir' row 3" in English).
+    """
+
+    sheet: str = ""
+    row: int | None = None
+    column: str | None = None
+
+    def place(self, language: str | None = None) -> str:
+        params = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if self.row is None:
+            return Problem("workbook.place_sheet", "", params).message(language)
+        if self.column is None:
+            return Problem("workbook.place_row", "", params).message(language)
+        return Problem("workbook.place_cell", "", params).message(language)
+
+    def message(self, language: str | None = None) -> str:
+        return Problem(self.code, self.place(language), self.params).message(language)
+
+    def as_dict(self, language: str | None = None) -> dict[str, Any]:
+        return {**super().as_dict(language), "location": self.place(language)}
 
 
-def _syntax(detail: str) -> InstrumentError:
-    return InstrumentError([Problem("file.syntax", "", {"detail": detail})])
+def _at(
+    code: str,
+    sheet: str,
+    row: int | None = None,
+    column: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> SheetProblem:
+    problem = SheetProblem(code, "", params or {}, sheet, row, column)
+    return replace(problem, location=problem.place("id"))
+
+
+def _unreadable(code: str, **params: Any) -> InstrumentError:
+    return InstrumentError([Problem(code, "", params)])
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -221,7 +314,15 @@ def write_xlsx(spec: InstrumentSpec) -> bytes:
         "agregasi": spec.aggregation,
         "min_responden": spec.min_respondents,
         "kategori": spec.categories,
+        "kategori_skala": None,
     }
+    categories = categories_to_plain(spec.categories)
+    classes: list[tuple[Any, ...]] = []
+    if isinstance(categories, dict):
+        values["kategori"] = categories["kind"]
+        values["kategori_skala"] = categories["scale"]
+        for entry in categories.get("bands") or categories.get("labels") or []:
+            classes.append((entry["code"], entry["label"], entry.get("lower"), entry.get("upper")))
     instrument = _sheet(
         wb,
         INSTRUMENT,
@@ -231,7 +332,8 @@ def write_xlsx(spec: InstrumentSpec) -> bytes:
     for key, choices in (
         ("contoh", (YES, NO)),
         ("agregasi", AGGREGATIONS),
-        ("kategori", CATEGORY_PRESETS),
+        ("kategori", (*CATEGORY_PRESETS, *KINDS)),
+        ("kategori_skala", SCALES),
     ):
         _dropdown(instrument, '"' + ",".join(choices) + '"', f"B{keys.index(key) + 2}")
 
@@ -265,6 +367,7 @@ def write_xlsx(spec: InstrumentSpec) -> bytes:
     if indicator_count:
         letter = _column(ITEMS, "indikator")
         _dropdown(items, _code_list(INDICATORS, indicator_count), f"{letter}2:{letter}{last}")
+    _sheet(wb, CATEGORIES, classes)
 
     buffer = BytesIO()
     wb.save(buffer)
@@ -300,14 +403,14 @@ def _read_sheet(ws: Any, name: str, problems: list[Problem]) -> _Sheet | None:
                     columns.setdefault(header.strip().lower(), index)
         elif number > MAX_ROWS + 1:
             problems.append(
-                Problem("workbook.too_many_rows", _at(name), {"sheet": name, "limit": MAX_ROWS})
+                _at("workbook.too_many_rows", name, params={"sheet": name, "limit": MAX_ROWS})
             )
             return None
         elif not all(_blank(v) for v in values):
             rows.append((number, tuple(values)))
     missing = [h for h in REQUIRED_HEADERS[name] if h not in columns]
     for header in missing:
-        problems.append(Problem("workbook.header_missing", _at(name, 1), {"column": header}))
+        problems.append(_at("workbook.header_missing", name, 1, params={"column": header}))
     return None if missing else _Sheet(name, columns, rows)
 
 
@@ -318,27 +421,28 @@ def _load(data: bytes) -> dict[str, _Sheet]:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except Exception as exc:
-        raise _syntax("bukan berkas XLSX (Excel)") from exc
+        raise _unreadable("file.not_xlsx") from exc
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _syntax(f"isinya lebih dari {MAX_UNPACKED_BYTES // 2**20} MB setelah diekstrak")
+        raise _unreadable("file.too_large", limit=MAX_UNPACKED_BYTES // 2**20)
     problems: list[Problem] = []
     sheets: dict[str, _Sheet] = {}
     try:
         wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise _syntax("bukan buku kerja XLSX yang sah") from exc
+        raise _unreadable("file.not_workbook") from exc
     try:
         present = {title.strip().lower(): title for title in wb.sheetnames}
-        for name in (INSTRUMENT, OPTIONS, UNITS, VARIABLES, INDICATORS, ITEMS):
+        for name in (*SHEETS, CATEGORIES):
             title = present.get(name.lower())
             if title is None:
-                problems.append(Problem("workbook.sheet_missing", "", {"sheet": name}))
+                if name != CATEGORIES:  # optional: older workbooks have no Kategori sheet
+                    problems.append(Problem("workbook.sheet_missing", "", {"sheet": name}))
                 continue
             sheet = _read_sheet(wb[title], name, problems)
             if sheet is not None:
                 sheets[name] = sheet
     except Exception as exc:
-        raise _syntax("isi buku kerja rusak") from exc
+        raise _unreadable("file.broken_workbook") from exc
     finally:
         wb.close()
     if problems:  # the shape is wrong: reading the cells would only add noise
@@ -400,6 +504,8 @@ class _Build:
     problems: list[Problem]
     rows: dict[str, tuple[str, int]]  # spec_from_dict location -> (sheet, row)
     keys: dict[str, int]  # Instrumen key -> row
+    category_scale: Any = None  # the kategori_skala value
+    custom_categories: bool = False  # the scheme comes from the Kategori sheet
 
     def entry(
         self,
@@ -425,17 +531,17 @@ def _instrument(sheet: _Sheet, build: _Build) -> dict[str, Any]:
             continue
         if key not in INSTRUMENT_KEYS:
             build.problems.append(
-                Problem(
+                _at(
                     "workbook.key_unknown",
-                    _at(sheet.name, row, "kunci"),
+                    sheet.name,
+                    row,
+                    "kunci",
                     {"key": key, "allowed": ", ".join(INSTRUMENT_KEYS)},
                 )
             )
             continue
         if key in build.keys:
-            build.problems.append(
-                Problem("code.duplicate", _at(sheet.name, row, "kunci"), {"code": key})
-            )
+            build.problems.append(_at("code.duplicate", sheet.name, row, "kunci", {"code": key}))
             continue
         build.keys[key] = row
         path = INSTRUMENT_KEYS[key][0]
@@ -443,10 +549,11 @@ def _instrument(sheet: _Sheet, build: _Build) -> dict[str, Any]:
             flag = _yes_no(value)
             if flag is None:
                 build.problems.append(
-                    Problem(
+                    _at(
                         "field.type",
-                        _at(sheet.name, row),
-                        {"field": key, "expected": f"{YES}/{NO}", "got": value},
+                        sheet.name,
+                        row,
+                        params={"field": key, "expected": f"{YES}/{NO}", "got": value},
                     )
                 )
             data[path] = bool(flag)
@@ -454,13 +561,59 @@ def _instrument(sheet: _Sheet, build: _Build) -> dict[str, Any]:
             data[path] = _number(value, integer=True)
         elif path.startswith("scale."):
             data["scale"][path.removeprefix("scale.")] = _number(value)
+        elif path == "categories.scale":
+            build.category_scale = _code(value) if not _blank(value) else None
         else:
             data[path] = _code(value) if path in ("code", "aggregation", "categories") else value
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _categories(sheets: dict[str, _Sheet], data: dict[str, Any], build: _Build) -> None:
+    """The category scheme: a preset name as it is, or the mapping built from the Kategori
+    sheet (k is its number of rows)."""
+    kind = data.get("categories")
+    sheet = sheets.get(CATEGORIES)
+    rows = sheet.rows if sheet is not None else []
+    if not (isinstance(kind, str) and kind in KINDS):
+        params = {"value": kind, "sheet": CATEGORIES}
+        if build.category_scale is not None:
+            row = build.keys.get("kategori_skala")
+            build.problems.append(_at("workbook.categories_unused", INSTRUMENT, row, None, params))
+        elif rows:
+            build.problems.append(
+                _at("workbook.categories_unused", CATEGORIES, rows[0][0], None, params)
+            )
+        return
+    build.custom_categories = True
+    plain: dict[str, Any] = {"kind": kind}
+    if build.category_scale is not None:
+        plain["scale"] = build.category_scale
+    if sheet is None:
+        build.problems.append(Problem("workbook.sheet_missing", "", {"sheet": CATEGORIES}))
+        return
+    key = "bands" if kind == "fixed" else "labels"
+    entries: list[dict[str, Any]] = []
+    for row, values in rows:
+        fields: dict[str, Callable[[Any], Any]] = {"code": _code, "label": _text}
+        if kind == "fixed":
+            fields |= {"lower": _number, "upper": _number}
+        else:
+            for header in ("bawah", "atas"):
+                if not _blank(sheet.cell(values, header)):
+                    build.problems.append(
+                        _at("workbook.bounds_unused", sheet.name, row, header, {"column": header})
+                    )
+        entries.append(build.entry(sheet, values, fields))
+        build.rows[f"categories.{key}[{len(entries)}]"] = (CATEGORIES, row)
+    plain[key] = entries
+    if kind == "equal_interval":
+        plain["k"] = len(entries)
+    data["categories"] = plain
+
+
 def _sheets_to_dict(sheets: dict[str, _Sheet], build: _Build) -> dict[str, Any]:
     data = _instrument(sheets[INSTRUMENT], build)
+    _categories(sheets, data, build)
     options: list[dict[str, Any]] = []
     data["answer_options"] = options
     for row, values in sheets[OPTIONS].rows:
@@ -503,13 +656,15 @@ def _sheets_to_dict(sheets: dict[str, _Sheet], build: _Build) -> dict[str, Any]:
         location: str | None = None
         if not parent:
             build.problems.append(
-                Problem("field.missing", _at(sheet.name, row, "variabel"), {"field": "variabel"})
+                _at("field.missing", sheet.name, row, "variabel", {"field": "variabel"})
             )
         elif parent not in by_variable:
             build.problems.append(
-                Problem(
+                _at(
                     "indicator.unknown_variable",
-                    _at(sheet.name, row, "variabel"),
+                    sheet.name,
+                    row,
+                    "variabel",
                     {"code": code, "variable": parent},
                 )
             )
@@ -529,13 +684,15 @@ def _sheets_to_dict(sheets: dict[str, _Sheet], build: _Build) -> dict[str, Any]:
         parent = _reference(sheet.cell(values, "indikator"))
         if not parent:
             build.problems.append(
-                Problem("field.missing", _at(sheet.name, row, "indikator"), {"field": "indikator"})
+                _at("field.missing", sheet.name, row, "indikator", {"field": "indikator"})
             )
         elif parent not in by_indicator:
             build.problems.append(
-                Problem(
+                _at(
                     "item.unknown_indicator",
-                    _at(sheet.name, row, "indikator"),
+                    sheet.name,
+                    row,
+                    "indikator",
                     {"code": _reference(entry.get("code")), "indicator": parent},
                 )
             )
@@ -557,26 +714,31 @@ SHEET_OF_LOCATION = {"answer_options": OPTIONS, "units": UNITS, "variables": VAR
 
 def _relocate(problem: Problem, build: _Build) -> Problem:
     """A problem found by spec_from_dict, pointed at the sheet, row and column it came from."""
-    location = problem.location
-    field = problem.params.get("field")
+    code, location, params = problem.code, problem.location, problem.params
+    field = params.get("field")
     if location in build.rows:
         sheet, row = build.rows[location]
         if field is None:
-            return replace(problem, location=_at(sheet, row))
+            return _at(code, sheet, row, params=params)
         header = HEADER_OF_FIELD.get(field, field)
-        return replace(
-            problem, location=_at(sheet, row, header), params={**problem.params, "field": header}
-        )
+        return _at(code, sheet, row, header, {**params, "field": header})
+    if location == "categories" and field not in ("kind", "scale"):
+        if build.custom_categories:  # the classes as a whole (k, coverage, too few)
+            return _at(code, CATEGORIES, params=params)
+        location, field = "", "categories"
     if location in ("", "scale", "aggregation", "categories"):
         path = location if field is None else ".".join(p for p in (location, field) if p)
+        if path == "categories.kind":
+            path = "categories"
         key = KEY_OF_PATH.get("scale.min" if path == "scale" else path)
         if key is None:
-            return replace(problem, location=_at(INSTRUMENT))
-        params = problem.params if field is None else {**problem.params, "field": key}
-        return replace(problem, location=_at(INSTRUMENT, build.keys.get(key)), params=params)
+            return _at(code, INSTRUMENT, params=params)
+        if field is not None:
+            params = {**params, "field": key}
+        return _at(code, INSTRUMENT, build.keys.get(key), params=params)
     if location in SHEET_OF_LOCATION:
-        return replace(problem, location=_at(SHEET_OF_LOCATION[location]))
-    return problem  # located by a code, which the reader finds in the workbook
+        return _at(code, SHEET_OF_LOCATION[location], params=params)
+    return problem
 
 
 def read_xlsx(data: bytes) -> InstrumentSpec:

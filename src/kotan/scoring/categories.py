@@ -20,19 +20,32 @@ Presets (the schemes BNN has published):
   4.000) prints 3.064 and 3.532 as upper bounds; the equal-width rule it states gives 3.0667 and
   3.5333 (width 0.4667). The engine follows the rule, so an index in (3.064, 3.0667] is
   "cukup tanggap" here.
+- ``2022-terbit``: the published 2022/23 table itself, as fixed bands on the answer scale:
+  cukup tanggap [2.600, 3.064], tanggap (3.064, 3.532], sangat tanggap (3.532, 4.000]. It
+  reproduces the printed classes (an index between 3.064 and 3.065, which the 3-decimal table
+  cannot show, is "tanggap"). The table starts at 2.600, the lowest index of that year: the
+  scheme is ``partial``, and an index below 2.600 (or above 4.000) gets no category (None), as
+  every value outside every band does; it is still scored and ranked.
+
+A scheme defined in an instrument file is named ``custom`` (never a preset name); its plain
+form is ``scheme_to_dict``'s: ``{kind: fixed, scale, bands: [{code, label, lower, upper}]}`` or
+``{kind: equal_interval, scale, k, labels: [{code, label}]}``. The instrument spec validates it
+with located problems; the constructors below refuse what would be wrong in any case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 Scale = Literal["answer", "0-100"]
 SCALES: tuple[Scale, ...] = ("answer", "0-100")
+KINDS = ("fixed", "equal_interval")
+CUSTOM = "custom"  # the name of every scheme defined in an instrument file
 BOUNDARY_TOLERANCE = 1e-9
 
 
@@ -61,11 +74,17 @@ class Band:
 
 @dataclass(frozen=True)
 class FixedBands:
-    """Bands with fixed boundaries on one scale, lowest first, contiguous."""
+    """Bands with fixed boundaries on one scale, lowest first, contiguous.
+
+    ``partial``: the bands cover only part of the scale on purpose (a published table over the
+    observed range); a value outside every band gets no category. Otherwise the bands must cover
+    the whole scale they classify.
+    """
 
     name: str
     scale: Scale
     bands: tuple[Band, ...]
+    partial: bool = False
 
     def __post_init__(self) -> None:
         _check_scale(self.scale)
@@ -140,17 +159,68 @@ PRESETS: dict[str, CategoryScheme] = {
         scale="answer",
         categories=(_cat("Cukup Tanggap"), _cat("Tanggap"), _cat("Sangat Tanggap")),
     ),
+    "2022-terbit": FixedBands(
+        name="2022-terbit",
+        scale="answer",
+        bands=(
+            Band("cukup_tanggap", "Cukup Tanggap", 2.600, 3.064),
+            Band("tanggap", "Tanggap", 3.064, 3.532),
+            Band("sangat_tanggap", "Sangat Tanggap", 3.532, 4.000),
+        ),
+        partial=True,
+    ),
 }
+PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
 
 
 def get_scheme(name: str) -> CategoryScheme:
-    """A preset by name ("2019", "2021", "2022")."""
+    """A preset by name (``PRESET_NAMES``: "2019", "2021", "2022", "2022-terbit")."""
     try:
         return PRESETS[name]
     except KeyError:
         raise SchemeError(
             "categories.unknown", f"unknown scheme {name!r} (choose: {', '.join(PRESETS)})"
         ) from None
+
+
+def scheme_to_dict(scheme: CategoryScheme) -> dict[str, Any]:
+    """The plain form of a scheme (instrument files, the database); its name is not part of it."""
+    if isinstance(scheme, FixedBands):
+        return {
+            "kind": "fixed",
+            "scale": scheme.scale,
+            "bands": [
+                {"code": b.code, "label": b.label, "lower": b.lower, "upper": b.upper}
+                for b in scheme.bands
+            ],
+        }
+    return {
+        "kind": "equal_interval",
+        "scale": scheme.scale,
+        "k": len(scheme.categories),
+        "labels": [{"code": c.code, "label": c.label} for c in scheme.categories],
+    }
+
+
+def scheme_from_dict(data: Mapping[str, Any], name: str = CUSTOM) -> CategoryScheme:
+    """The scheme whose plain form is ``data`` (already validated: SchemeError, KeyError or
+    TypeError otherwise)."""
+    kind = data["kind"]
+    if kind == "fixed":
+        return FixedBands(
+            name=name,
+            scale=data["scale"],
+            bands=tuple(
+                Band(str(b["code"]), str(b["label"]), float(b["lower"]), float(b["upper"]))
+                for b in data["bands"]
+            ),
+        )
+    if kind == "equal_interval":
+        categories = tuple(Category(str(c["code"]), str(c["label"])) for c in data["labels"])
+        if data.get("k", len(categories)) != len(categories):
+            raise SchemeError("categories.count", f"k is {data['k']}, not {len(categories)}")
+        return EqualIntervals(name=name, scale=data.get("scale", "answer"), categories=categories)
+    raise SchemeError("categories.kind", f"unknown kind {kind!r} (choose: {', '.join(KINDS)})")
 
 
 def equal_interval_edges(low: ArrayLike, high: ArrayLike, k: int) -> NDArray[np.float64]:

@@ -9,23 +9,30 @@ How responsive each regency/city is to the drug threat, from the answers of its 
      plain mean over the units that answered, so a unit with many respondents does not
      outweigh the others.
 2. Indicator = weighted mean of its available items, variable = weighted mean of its available
-   indicators, index = weighted mean of the available variables. At every level the weights
-   are renormalised over what is available, so a skipped item neither pulls a score down nor
-   leaves it undefined; the variables left out are recorded per regency.
+   indicators; the weights are renormalised over what is available, so a skipped item neither
+   pulls a score down nor leaves it undefined. Index = weighted mean of ALL the variables with
+   the instrument's variable weights: a variable is never "unavailable". A regency without
+   any answer for some variable (no family respondents: no KEL) has no index; those variables
+   are listed in ``missing_variables`` and the others are still reported.
 3. ``index`` is on the answer scale, ``index_100`` = (index - min) / (max - min) * 100.
-4. A regency with fewer than ``min_respondents`` respondents (or no index at all) is
-   ``insufficient_data``: its scores are reported, but it gets no category and no rank, and it
-   does not enter the observed range of a data-driven scheme.
+4. Respondents are the rows with at least one scored answer: a row that is all empty or all
+   "tidak tahu" says nothing about the regency, is not counted (``n_rows`` counts every row)
+   and is not resampled. A regency with fewer than ``min_respondents`` respondents, or with a
+   missing variable, is ``insufficient_data``: its scores are reported, but it gets no
+   category and no rank, and it does not enter the observed range of a data-driven scheme.
 5. Ranks: by index, highest first, national and within the province, competition ranking
    (1, 2, 2, 4). Two indices are tied when they agree after rounding to ``RANK_DECIMALS``
    decimals, so that the same answers reached through a different summation order (float
    noise around 1e-16) do not split a tie.
 6. Uncertainty (``bootstrap`` > 0): respondents are resampled with replacement within each
    (regency, unit) stratum, so every replicate keeps the regency's mix of units and its
-   respondent count (and so its status). Per regency: the 5th-95th percentile of the index,
-   of the national rank (among the ``ok`` regencies of each replicate), and the share of
-   replicates that keep the point-estimate category (data-driven bands are recomputed in each
-   replicate).
+   respondent count. A variable can still vanish from a replicate when few respondents
+   answered it (every drawn respondent skipped it): that replicate has no index for the
+   regency, which then counts as a change of category and is left out of its index and rank
+   percentiles. Per regency: the 5th-95th percentile of the index, of the national rank
+   (among the ``ok`` regencies of each replicate), and the share of replicates that keep the
+   point-estimate category (data-driven bands are recomputed in each replicate). The
+   bootstrap runs with one BLAS thread: its many small products are slower threaded.
 7. Sensitivity: national ranks again with equal variable weights, and the shift.
 
 Determinism: rows are put in (regency, unit, respondent id) order before anything is summed,
@@ -38,12 +45,14 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from kotan.scoring.categories import (
     BOUNDARY_TOLERANCE,
@@ -58,7 +67,7 @@ from kotan.scoring.categories import (
     realise,
 )
 
-ENGINE_VERSION = "ikotan-engine 1.0.0"
+ENGINE_VERSION = "ikotan-engine 1.1.0"
 AGGREGATIONS = ("pooled", "unit-balanced")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient_data"
@@ -73,11 +82,16 @@ PercentileMethod = Literal["linear", "lower", "higher"]
 
 
 class ScoringError(ValueError):
-    """Input the engine cannot score; ``code`` is stable for clients to branch on."""
+    """Input the engine cannot score; ``code`` is stable for clients to branch on.
 
-    def __init__(self, code: str, detail: str) -> None:
+    ``detail`` is for developers (English); ``params`` hold the values a translated message
+    needs (kotan.scoring.files has the Bahasa Indonesia and English texts per code).
+    """
+
+    def __init__(self, code: str, detail: str, **params: Any) -> None:
         self.code = code
         self.detail = detail
+        self.params = params
         super().__init__(f"{code}: {detail}")
 
 
@@ -170,13 +184,20 @@ def _weights(values: Sequence[float | None], what: str, required: bool) -> list[
     if not given and not required:
         return [1.0 / len(values)] * len(values)
     if len(given) != len(values) and required:
-        raise ScoringError("weights.missing", f"every one of {what} needs a weight")
+        raise ScoringError("weights.missing", f"every one of {what} needs a weight", what=what)
     if len(given) != len(values):
-        raise ScoringError("weights.partial", f"weights of {what}: give all or none")
+        raise ScoringError("weights.partial", f"weights of {what}: give all or none", what=what)
     if any(not math.isfinite(w) or w < 0 for w in given):
-        raise ScoringError("weights.negative", f"weights of {what} must be finite and >= 0")
+        raise ScoringError(
+            "weights.negative", f"weights of {what} must be finite and >= 0", what=what
+        )
     if abs(sum(given) - 1.0) > WEIGHT_TOLERANCE:
-        raise ScoringError("weights.sum", f"weights of {what} add up to {sum(given)}, not 1")
+        raise ScoringError(
+            "weights.sum",
+            f"weights of {what} add up to {sum(given)}, not 1",
+            what=what,
+            total=sum(given),
+        )
     return [float(w) for w in given]
 
 
@@ -184,29 +205,33 @@ def _compile(instrument: InstrumentLike) -> _Compiled:
     """Check the structure and weights and turn them into matrices."""
     lo, hi = float(instrument.scale_min), float(instrument.scale_max)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ScoringError("scale.order", f"answer scale {lo}..{hi}: min must be below max")
+        raise ScoringError(
+            "scale.order", f"answer scale {lo}..{hi}: min must be below max", min=lo, max=hi
+        )
     variables = list(instrument.variables)
     if not variables:
-        raise ScoringError("empty", "the instrument has no variables")
+        raise ScoringError("empty", "the instrument has no variables", name="")
     indicators = [d for v in variables for d in v.indicators]
     items = [i for d in indicators for i in d.items]
     codes = [v.code for v in variables] + [d.code for d in indicators] + [i.code for i in items]
     if len(set(codes)) != len(codes):
         duplicate = next(c for c in codes if codes.count(c) > 1)
-        raise ScoringError("code.duplicate", f"code {duplicate!r} is used more than once")
+        raise ScoringError(
+            "code.duplicate", f"code {duplicate!r} is used more than once", name=duplicate
+        )
     item_w = np.zeros((len(items), len(indicators)))
     ind_w = np.zeros((len(indicators), len(variables)))
     var_w = np.array(_weights([v.weight for v in variables], "variables", True))[:, None]
     j = k = 0
     for vi, v in enumerate(variables):
         if not v.indicators:
-            raise ScoringError("empty", f"variable {v.code!r} has no indicators")
+            raise ScoringError("empty", f"variable {v.code!r} has no indicators", name=v.code)
         for d, w in zip(
             v.indicators, _weights([d.weight for d in v.indicators], v.code, False), strict=True
         ):
             ind_w[k, vi] = w
             if not d.items:
-                raise ScoringError("empty", f"indicator {d.code!r} has no items")
+                raise ScoringError("empty", f"indicator {d.code!r} has no items", name=d.code)
             for w_item in _weights([i.weight for i in d.items], d.code, False):
                 item_w[j, k] = w_item
                 j += 1
@@ -273,10 +298,16 @@ class ResponseMatrix:
             ("respondent", self.respondent_ids),
         ]:
             if len(set(codes)) != len(codes):
-                raise ScoringError("code.duplicate", f"a {name} code is listed more than once")
+                duplicate = next(c for c, n in Counter(codes).items() if n > 1)
+                raise ScoringError(
+                    "code.duplicate",
+                    f"{name} code {duplicate!r} is listed more than once",
+                    name=duplicate,
+                )
 
     @property
     def n_respondents(self) -> int:
+        """Rows, blank ones included (the engine counts only rows with a scored answer)."""
         return len(self.respondent_ids)
 
     @classmethod
@@ -303,6 +334,7 @@ class ResponseMatrix:
                     raise ScoringError(
                         "answer.unknown_item",
                         f"respondent {row.respondent_id!r} answers unknown item {code!r}",
+                        item=code,
                     )
                 if value is not None:
                     values[j] = float(value)
@@ -334,10 +366,16 @@ class ScoringOptions:
             raise ScoringError(
                 "aggregation.unknown",
                 f"unknown aggregation {self.aggregation!r} (choose: {', '.join(AGGREGATIONS)})",
+                value=self.aggregation,
+                allowed=", ".join(AGGREGATIONS),
             )
         if self.min_respondents < 1 or self.bootstrap < 0 or self.seed < 0:
             raise ScoringError(
-                "options.range", "min_respondents must be >= 1, bootstrap and seed >= 0"
+                "options.range",
+                "min_respondents must be >= 1, bootstrap and seed >= 0",
+                min_respondents=self.min_respondents,
+                bootstrap=self.bootstrap,
+                seed=self.seed,
             )
 
     def resolved_scheme(self) -> CategoryScheme:
@@ -364,12 +402,13 @@ class Method:
 class RegencyScore:
     regency_code: str
     province_code: str
-    n_respondents: int
-    n_by_unit: Mapping[str, int]
+    n_respondents: int  # respondents with at least one scored answer
+    n_rows: int  # rows received, blank ones (all empty or "tidak tahu") included
+    n_by_unit: Mapping[str, int]  # respondents (as counted) per observation unit
     status: str  # STATUS_OK or STATUS_INSUFFICIENT
     variables: Mapping[str, float | None]  # on the answer scale
     indicators: Mapping[str, float | None]
-    missing_variables: tuple[str, ...]  # left out of the index (no answers at all)
+    missing_variables: tuple[str, ...]  # no answer at all: then there is no index
     index: float | None
     index_100: float | None
     category: str | None  # category code of the scheme
@@ -392,6 +431,7 @@ class RegencyScore:
             "regency_code": self.regency_code,
             "province_code": self.province_code,
             "n_respondents": self.n_respondents,
+            "n_rows": self.n_rows,
             "n_by_unit": dict(self.n_by_unit),
             "status": self.status,
             "variables": dict(self.variables),
@@ -505,6 +545,7 @@ class _Prepared:
 
     regency_codes: tuple[str, ...]
     unit_codes: tuple[str, ...]
+    n_rows: Index  # (regencies,) rows received, blank ones included
     sums_and_counts: Float  # (respondents, 2 * items): score (0 if missing), then answered
     stratum_start: Index  # first row of each (regency, unit) stratum
     stratum_size: Index
@@ -516,7 +557,11 @@ def _prepare(compiled: _Compiled, responses: ResponseMatrix) -> _Prepared:
     n_items = len(compiled.item_codes)
     unknown = set(responses.item_codes) - set(compiled.item_codes)
     if unknown:
-        raise ScoringError("answer.unknown_item", f"items not in the instrument: {sorted(unknown)}")
+        raise ScoringError(
+            "answer.unknown_item",
+            f"items not in the instrument: {sorted(unknown)}",
+            item=", ".join(sorted(unknown)),
+        )
     # Canonical order: regency code, unit code, respondent id, whatever order the rows had.
     regency_codes = tuple(sorted(responses.regency_codes))
     unit_codes = tuple(sorted(responses.unit_codes))
@@ -548,6 +593,11 @@ def _prepare(compiled: _Compiled, responses: ResponseMatrix) -> _Prepared:
             f"respondent {responses.respondent_ids[order[row]]!r}, item "
             f"{compiled.item_codes[j]!r}: {scores[row, j]} is outside "
             f"{compiled.scale_min}..{compiled.scale_max} (missing answers must be None)",
+            respondent=responses.respondent_ids[order[row]],
+            item=compiled.item_codes[j],
+            value=float(scores[row, j]),
+            min=compiled.scale_min,
+            max=compiled.scale_max,
         )
     allowed = np.array(
         [[units is None or u in units for units in compiled.item_units] for u in unit_codes],
@@ -561,11 +611,22 @@ def _prepare(compiled: _Compiled, responses: ResponseMatrix) -> _Prepared:
             f"respondent {responses.respondent_ids[order[row]]!r} of unit "
             f"{unit_codes[unit[row]]!r} answers item {compiled.item_codes[j]!r}, "
             "which that unit is not asked",
+            respondent=responses.respondent_ids[order[row]],
+            unit=unit_codes[unit[row]],
+            item=compiled.item_codes[j],
         )
+
+    n_rows = np.bincount(regency, minlength=len(regency_codes)).astype(np.intp)
+    # A row without any scored answer is not a respondent: it adds nothing to any mean, and
+    # counting (or resampling) it would inflate the respondent count behind a status.
+    counted = answered.any(axis=1)
+    if not counted.all():
+        scores, answered = scores[counted], answered[counted]
+        regency, unit = regency[counted], unit[counted]
 
     # Scores with 0 for missing next to the answered flags: summing (or multiplying by draw
     # counts) gives item sums and answer counts together. One allocation, it is the big array.
-    sums_and_counts = np.empty((len(order), 2 * n_items))
+    sums_and_counts = np.empty((len(regency), 2 * n_items))
     sums_and_counts[:, :n_items] = scores
     np.copyto(sums_and_counts[:, :n_items], 0.0, where=~answered)
     sums_and_counts[:, n_items:] = answered
@@ -577,6 +638,7 @@ def _prepare(compiled: _Compiled, responses: ResponseMatrix) -> _Prepared:
     return _Prepared(
         regency_codes=regency_codes,
         unit_codes=unit_codes,
+        n_rows=n_rows,
         sums_and_counts=sums_and_counts,
         stratum_start=stratum_start,
         stratum_size=stratum_size,
@@ -618,8 +680,18 @@ def _levels(compiled: _Compiled, item_means: Float) -> _Levels:
 
     indicators = mean(item_means, compiled.item_weights)
     variables = mean(indicators, compiled.indicator_weights)
-    index = mean(variables, compiled.variable_weights)[..., 0]
+    index = _complete(variables, mean(variables, compiled.variable_weights)[..., 0])
     return _Levels(indicators=indicators, variables=variables, index=index)
+
+
+def _complete(variables: Float, index: Float) -> Float:
+    """``index`` where every variable has a score, NaN where one is missing.
+
+    The index is the mean of all the variables with their weights; renormalising over the
+    available ones (a no-op for complete rows, so their values do not change) would rank a
+    regency on a different index.
+    """
+    return np.where(np.isnan(variables).any(axis=-1), np.nan, index)
 
 
 def _bootstrap_index(
@@ -628,7 +700,19 @@ def _bootstrap_index(
     """Index of every regency in every replicate, shape (replicates, regencies)."""
     out = np.full((replicates, len(prepared.regency_codes)), np.nan)
     n_items = len(compiled.item_codes)
+    data = prepared.sums_and_counts
     replicate_offset = np.arange(replicates, dtype=np.intp)[:, None]
+
+    def drawn(rng: np.random.Generator, size: int) -> Index:
+        """How often each of a stratum's ``size`` respondents is drawn in each replicate."""
+        draws = rng.integers(0, size, size=(replicates, size))
+        counts = np.bincount((draws + replicate_offset * size).ravel(), minlength=replicates * size)
+        return counts.reshape(replicates, size)
+
+    def product(counts: Index, start: int, stop: int) -> Float:
+        """counts @ rows: every replicate's item sums and answer counts in one product."""
+        return counts.astype(np.float64) @ data[start:stop]
+
     # Strata are sorted by regency: split them into one run per regency.
     runs = np.split(
         np.arange(len(prepared.stratum_start)),
@@ -639,23 +723,21 @@ def _bootstrap_index(
             continue
         r = int(prepared.stratum_regency[strata[0]])
         rng = np.random.default_rng([seed, zlib.crc32(prepared.regency_codes[r].encode())])
-        numerator = np.zeros((replicates, n_items))
-        denominator = np.zeros((replicates, n_items))
-        for s in strata:
-            start, size = int(prepared.stratum_start[s]), int(prepared.stratum_size[s])
-            draws = rng.integers(0, size, size=(replicates, size))
-            # How often each respondent is drawn in each replicate; one (B x n) @ (n x 2J)
-            # product then gives every replicate's item sums and answer counts.
-            drawn = np.bincount(
-                (draws + replicate_offset * size).ravel(), minlength=replicates * size
-            ).reshape(replicates, size)
-            stats = drawn.astype(np.float64) @ prepared.sums_and_counts[start : start + size]
-            sums, counts = stats[:, :n_items], stats[:, n_items:]
-            if balanced:
-                sums, counts = _unit_means(sums, counts)
-            numerator += sums
-            denominator += counts
-        item_means = _ratio(numerator, denominator)
+        starts = prepared.stratum_start[strata].tolist()
+        sizes = prepared.stratum_size[strata].tolist()
+        if balanced:
+            totals = np.zeros((replicates, 2 * n_items))
+            for start, size in zip(starts, sizes, strict=True):
+                stats = product(drawn(rng, size), start, start + size)
+                sums, answered = _unit_means(stats[:, :n_items], stats[:, n_items:])
+                totals[:, :n_items] += sums
+                totals[:, n_items:] += answered
+        else:
+            # Pooled needs no per-stratum sums: the regency's strata are contiguous rows, one
+            # product covers them all (same draws, in the same order, as stratum by stratum).
+            counts = np.concatenate([drawn(rng, size) for size in sizes], axis=1)
+            totals = product(counts, starts[0], starts[-1] + sizes[-1])
+        item_means = _ratio(totals[:, :n_items], totals[:, n_items:])
         out[:, r] = _levels(compiled, item_means).index
     return out
 
@@ -713,15 +795,24 @@ def _uncertainty(
     n_regencies = len(prepared.regency_codes)
     result = _Uncertainty([None] * n_regencies, [None] * n_regencies, [None] * n_regencies)
     balanced = options.aggregation == "unit-balanced"
-    replicated = _bootstrap_index(compiled, prepared, balanced, options.bootstrap, options.seed)
+    # Thousands of small (B x n) @ (n x 2J) products: threaded OpenBLAS spends more time
+    # waking and spinning its threads than multiplying (national set, B = 1000, busy 2-core
+    # machine: 31-43 s threaded, 6 s with one thread). One thread, for the bootstrap only; the
+    # limit is process-wide while it lasts. Avoiding BLAS (gathering the drawn rows and
+    # np.add.reduceat) was measured too: 8x slower than the single-threaded product.
+    with threadpool_limits(1, user_api="blas"):
+        replicated = _bootstrap_index(compiled, prepared, balanced, options.bootstrap, options.seed)
     has_index = np.flatnonzero(np.isfinite(index))
     pairs = _percentile_pairs(replicated[:, has_index], "linear", "linear")
     for i, pair in zip(has_index, pairs, strict=True):
         result.index_ci[i] = pair
     if not len(ok_at):
         return result
-    # Status cannot change between replicates (strata keep their size), so every replicate
-    # ranks and classifies the same set of regencies.
+    # Every replicate ranks and classifies the regencies that are ``ok`` in the point
+    # estimate: strata keep their size, so the respondent count cannot change. A variable can
+    # vanish from a replicate (every drawn respondent skipped it); the regency then has no
+    # index there (NaN): no rank in that replicate, not in the range of data-driven bands, and
+    # a change of category.
     replicated_ok = replicated[:, ok_at]
     pairs = _percentile_pairs(competition_ranks(replicated_ok), "lower", "higher")
     for i, pair in zip(ok_at, pairs, strict=True):
@@ -771,7 +862,7 @@ def score(
     compiled = _compile(instrument)
     prepared = _prepare(compiled, responses)
     n_regencies = len(prepared.regency_codes)
-    if isinstance(scheme, FixedBands):
+    if isinstance(scheme, FixedBands) and not scheme.partial:
         _check_covers(scheme, compiled)
 
     stratum_stats = (
@@ -788,10 +879,13 @@ def score(
     index = levels.index
     n_variables = len(compiled.variable_codes)
     equal_weights = np.full((n_variables, 1), 1.0 / n_variables)
-    index_equal = _renormalised_mean(levels.variables, equal_weights)[:, 0]
+    index_equal = _complete(
+        levels.variables, _renormalised_mean(levels.variables, equal_weights)[:, 0]
+    )
 
     n_respondents = np.zeros(n_regencies, dtype=np.intp)
     np.add.at(n_respondents, prepared.stratum_regency, prepared.stratum_size)
+    # No index (a missing variable, or no respondent at all) is insufficient data too.
     ok = (n_respondents >= options.min_respondents) & np.isfinite(index)
     ok_at = np.flatnonzero(ok)
 
@@ -832,6 +926,7 @@ def score(
                 regency_code=code,
                 province_code=provinces[i],
                 n_respondents=int(n_respondents[i]),
+                n_rows=int(prepared.n_rows[i]),
                 n_by_unit=dict(units_of[i]),
                 status=STATUS_OK if ok[i] else STATUS_INSUFFICIENT,
                 variables={
@@ -876,7 +971,8 @@ def score(
 
 
 def _check_covers(scheme: FixedBands, compiled: _Compiled) -> None:
-    """Fixed bands must cover their whole scale, so every index gets a category."""
+    """Fixed bands must cover their whole scale, so every index gets a category (unless the
+    scheme is ``partial``: a published table over the observed range, outside it no category)."""
     low, high = (
         (compiled.scale_min, compiled.scale_max) if scheme.scale == "answer" else (0.0, 100.0)
     )
@@ -887,4 +983,7 @@ def _check_covers(scheme: FixedBands, compiled: _Compiled) -> None:
         raise ScoringError(
             "categories.coverage",
             f"scheme {scheme.name!r} does not cover the {scheme.scale} scale {low}..{high}",
+            scheme=scheme.name,
+            min=low,
+            max=high,
         )

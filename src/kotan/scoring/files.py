@@ -3,6 +3,11 @@
 Responses are a wide table (CSV or XLSX): ``response_id, regency_code, unit_code`` and one
 column per item code; a cell holds an answer option's code (or its label, or its score), an
 empty cell is missing. Every problem in the file is reported at once, by row and column.
+
+Results are JSON (everything), or one row per regency as CSV or XLSX (same columns; XLSX
+because a comma CSV opens as a single column in a spreadsheet set to Indonesian). Every row
+carries the instrument (code, year, version, SHA-256 of its canonical YAML) and the method, so
+a sheet copied on its own still says how it was computed.
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ import csv
 import io
 import json
 import math
+import string
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kotan.core.problems import Problem, ProblemsError, register_messages
-from kotan.instruments.spec import InstrumentSpec
-from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringResult
+from kotan.core.problems import MESSAGES, Problem, ProblemsError, register_messages
+from kotan.instruments.spec import InstrumentSpec, spec_digest
+from kotan.scoring.categories import SchemeError
+from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringError, ScoringResult
 
 REQUIRED = ("response_id", "regency_code", "unit_code")
 MAX_PROBLEMS = 200
 MAX_ROWS = 500_000
+RESULT_FORMATS = (".json", ".csv", ".xlsx")
 
 register_messages(
     {
@@ -75,12 +83,102 @@ register_messages(
             "... dan {count} masalah lain.",
             "... and {count} more problems.",
         ),
+        "result.format": (
+            "Format berkas hasil tidak didukung: {name} (gunakan .json, .csv atau .xlsx).",
+            "Unsupported result file format: {name} (use .json, .csv or .xlsx).",
+        ),
+    }
+)
+
+# The engine's and the category module's errors, for people: "scoring." + ScoringError.code,
+# filled from ScoringError.params. Codes without a text here fall back to "scoring.other".
+register_messages(
+    {
+        "scoring.scale.order": (
+            "Skala jawaban {min}–{max} tidak dapat dipakai: minimum dan maksimum harus angka "
+            "terhingga, dan minimum lebih kecil dari maksimum.",
+            "The answer scale {min}–{max} cannot be used: minimum and maximum must be finite "
+            "numbers, the minimum below the maximum.",
+        ),
+        "scoring.options.range": (
+            "Opsi penilaian tidak sah: min_respondents minimal 1, bootstrap dan seed tidak "
+            "boleh negatif (min_respondents {min_respondents}, bootstrap {bootstrap}, "
+            "seed {seed}).",
+            "Invalid scoring options: min_respondents must be at least 1, bootstrap and seed "
+            "must not be negative (min_respondents {min_respondents}, bootstrap {bootstrap}, "
+            "seed {seed}).",
+        ),
+        "scoring.aggregation.unknown": (
+            "Agregasi '{value}' tidak dikenal (pilihan: {allowed}).",
+            "Unknown aggregation '{value}' (options: {allowed}).",
+        ),
+        "scoring.weights.missing": (
+            "Setiap unsur {what} memerlukan bobot.",
+            "Every element of {what} needs a weight.",
+        ),
+        "scoring.weights.partial": (
+            "Bobot {what}: isi semuanya atau kosongkan semuanya.",
+            "Weights of {what}: give all of them or none.",
+        ),
+        "scoring.weights.negative": (
+            "Bobot {what} harus angka terhingga dan tidak negatif.",
+            "The weights of {what} must be finite and not negative.",
+        ),
+        "scoring.weights.sum": (
+            "Jumlah bobot {what} adalah {total}, bukan 1.",
+            "The weights of {what} add up to {total}, not 1.",
+        ),
+        "scoring.code.duplicate": (
+            "Kode '{name}' dipakai lebih dari sekali.",
+            "Code '{name}' is used more than once.",
+        ),
+        "scoring.answer.unknown_item": (
+            "Butir '{item}' tidak ada di instrumen ini.",
+            "Item '{item}' is not in this instrument.",
+        ),
+        "scoring.answer.out_of_scale": (
+            "Responden '{respondent}', butir {item}: nilai {value} di luar skala {min}–{max}.",
+            "Respondent '{respondent}', item {item}: the value {value} is outside the scale "
+            "{min}–{max}.",
+        ),
+        "scoring.answer.wrong_unit": (
+            "Responden '{respondent}' (unit '{unit}') menjawab butir {item}, yang tidak "
+            "ditanyakan kepada unit itu.",
+            "Respondent '{respondent}' (unit '{unit}') answers item {item}, which that unit "
+            "is not asked.",
+        ),
+        "scoring.categories.coverage": (
+            "Skema kategori '{scheme}' tidak mencakup seluruh skala {min}–{max}.",
+            "The category scheme '{scheme}' does not cover the whole scale {min}–{max}.",
+        ),
+        "scoring.other": (
+            "Data tidak dapat dinilai ({code}): {detail}",
+            "The data cannot be scored ({code}): {detail}",
+        ),
+        "scoring.scheme": (
+            "Skema kategori tidak dapat dipakai ({code}): {detail}",
+            "The category scheme cannot be used ({code}): {detail}",
+        ),
     }
 )
 
 
 class ResponsesError(ProblemsError):
     """The response file was rejected as a whole."""
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
+def scoring_problem(error: ScoringError | SchemeError) -> Problem:
+    """The engine's (or a category scheme's) error as a Problem people can read."""
+    if isinstance(error, ScoringError):
+        code = f"scoring.{error.code}"
+        if code in MESSAGES and all(_fields(t) <= error.params.keys() for t in MESSAGES[code]):
+            return Problem(code, "", dict(error.params))
+        return Problem("scoring.other", "", {"code": error.code, "detail": error.detail})
+    return Problem("scoring.scheme", "", {"code": error.code, "detail": error.detail})
 
 
 def csv_rows(data: bytes) -> Iterator[list[str]]:
@@ -114,8 +212,8 @@ def read_table(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ResponsesError([Problem("responses.format", "", {"name": path.name})])
+    data = path.read_bytes()  # OSError (no such file, ...) is the caller's to report
     try:
-        data = path.read_bytes()
         reader = csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
         rows = []
         for row in reader:
@@ -233,10 +331,20 @@ def parse_responses(
     return ResponseMatrix.from_rows(parsed, [i.code for i in spec.items])
 
 
+def instrument_identity(spec: InstrumentSpec) -> dict[str, Any]:
+    """Code, year, version and ``sha256``: the digest of the instrument's canonical YAML."""
+    return {
+        "code": spec.code,
+        "year": spec.year,
+        "version": spec.version,
+        "sha256": spec_digest(spec),
+    }
+
+
 def result_document(result: ScoringResult, spec: InstrumentSpec) -> dict[str, Any]:
-    """The JSON output: the engine's result plus the instrument version used."""
+    """The JSON output: the engine's result (with its method) plus the instrument used."""
     document = result.to_dict()
-    document["instrument"] = {"code": spec.code, "year": spec.year, "version": spec.version}
+    document["instrument"] = instrument_identity(spec)
     return document
 
 
@@ -246,21 +354,31 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def write_result(result: ScoringResult, spec: InstrumentSpec, path: Path) -> None:
-    """Write JSON (full detail) or CSV (one row per regency) by the file's suffix."""
-    document = result_document(result, spec)
-    if path.suffix.lower() == ".json":
-        path.write_text(
-            json.dumps(document, ensure_ascii=False, indent=1, default=_json_safe) + "\n",
-            encoding="utf-8",
-        )
-        return
+def result_format_problem(path: Path) -> Problem | None:
+    """A Problem when ``path`` has no result format (check before any work is done)."""
+    if path.suffix.lower() in RESULT_FORMATS:
+        return None
+    return Problem("result.format", "", {"name": path.name})
+
+
+METHOD_COLUMNS = ("engine_version", "aggregation", "scheme", "min_respondents", "bootstrap", "seed")
+
+
+def result_table(document: dict[str, Any], spec: InstrumentSpec) -> list[list[Any]]:
+    """One row per regency (header first), with the instrument and method on every row.
+
+    Missing values are None; ``missing_variables`` is a space-separated list of codes.
+    """
     variable_codes = [v.code for v in spec.variables]
-    columns = [
+    instrument = document["instrument"]
+    method = document["method"]
+    header = [
         "regency_code",
         "province_code",
-        "n_respondents",
         "status",
+        "missing_variables",
+        "n_respondents",
+        "n_rows",
         "index",
         "index_100",
         "category",
@@ -272,31 +390,88 @@ def write_result(result: ScoringResult, spec: InstrumentSpec, path: Path) -> Non
         "rank_ci_high",
         "p_same_category",
         "rank_equal_weights",
+        "rank_shift",
+        "max_rank_shift",
         *(f"variable_{code}" for code in variable_codes),
+        "instrument_code",
+        "instrument_year",
+        "instrument_version",
+        "instrument_sha256",
+        *METHOD_COLUMNS,
     ]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for r in document["regencies"]:
-            ci = r["index_ci"] or [None, None]
-            rank_ci = r["rank_ci"] or [None, None]
-            writer.writerow(
-                [
-                    r["regency_code"],
-                    r["province_code"],
-                    r["n_respondents"],
-                    r["status"],
-                    r["index"],
-                    r["index_100"],
-                    r["category"],
-                    r["rank_national"],
-                    r["rank_province"],
-                    ci[0],
-                    ci[1],
-                    rank_ci[0],
-                    rank_ci[1],
-                    r["p_same_category"],
-                    r["rank_equal_weights"],
-                    *(r["variables"].get(code) for code in variable_codes),
-                ]
-            )
+    identity = [
+        instrument["code"],
+        instrument["year"],
+        instrument["version"],
+        instrument["sha256"],
+        *(method[c] for c in METHOD_COLUMNS),
+    ]
+    table: list[list[Any]] = [header]
+    for r in document["regencies"]:
+        ci = r["index_ci"] or [None, None]
+        rank_ci = r["rank_ci"] or [None, None]
+        table.append(
+            [
+                r["regency_code"],
+                r["province_code"],
+                r["status"],
+                " ".join(r["missing_variables"]) or None,
+                r["n_respondents"],
+                r["n_rows"],
+                r["index"],
+                r["index_100"],
+                r["category"],
+                r["rank_national"],
+                r["rank_province"],
+                ci[0],
+                ci[1],
+                rank_ci[0],
+                rank_ci[1],
+                r["p_same_category"],
+                r["rank_equal_weights"],
+                r["rank_shift"],
+                document["max_rank_shift"],
+                *(r["variables"].get(code) for code in variable_codes),
+                *identity,
+            ]
+        )
+    return table
+
+
+def write_result(result: ScoringResult, spec: InstrumentSpec, path: Path) -> None:
+    """Write JSON (full detail), CSV or XLSX (one row per regency) by the file's suffix."""
+    problem = result_format_problem(path)
+    if problem is not None:
+        raise ProblemsError([problem])
+    document = result_document(result, spec)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(
+            json.dumps(document, ensure_ascii=False, indent=1, default=_json_safe) + "\n",
+            encoding="utf-8",
+        )
+    elif suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(result_table(document, spec))
+    else:
+        _write_xlsx(result_table(document, spec), path)
+
+
+def _write_xlsx(table: list[list[Any]], path: Path) -> None:
+    """Numbers as numbers, missing values as empty cells, text always as text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("IKOTAN")
+
+    def cell(value: Any) -> Any:
+        if not (isinstance(value, str) and value.startswith("=")):
+            return value
+        text = WriteOnlyCell(sheet, value)  # openpyxl would store "=..." as a formula
+        text.data_type = "s"
+        return text
+
+    for row in table:
+        sheet.append([cell(value) for value in row])
+    workbook.save(path)

@@ -136,7 +136,8 @@ class RegencyResult(ImmutableModel):
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
     )
-    n_respondents = models.PositiveIntegerField(_("responden"))
+    n_respondents = models.PositiveIntegerField(_("responden"))  # with at least one scored answer
+    n_rows = models.PositiveIntegerField(_("baris jawaban diterima"), default=0)
     n_by_unit = models.JSONField(_("responden per unit"))
     n_answers = models.PositiveIntegerField(_("jawaban butir yang dihitung"))
     n_excluded = models.PositiveIntegerField(_("jawaban responden dikecualikan"))
@@ -179,3 +180,8 @@ class RegencyResult(ImmutableModel):
     @property
     def is_ok(self) -> bool:
         return self.status == self.Status.OK
+
+    @property
+    def missing_variables(self) -> list[str]:
+        """Variables with no answer at all: such a regency has no index (insufficient data)."""
+        return [code for code, value in self.variables.items() if value is None]

@@ -48,6 +48,7 @@ from kotan.instruments.models import Instrument, Item
 from kotan.instruments.queries import instrument_spec
 from kotan.instruments.spec import InstrumentSpec
 from kotan.regions.models import Regency
+from kotan.scoring.categories import CUSTOM, SchemeError
 from kotan.scoring.engine import (
     ResponseMatrix,
     ScoringError,
@@ -55,6 +56,7 @@ from kotan.scoring.engine import (
     ScoringResult,
     score,
 )
+from kotan.scoring.files import scoring_problem
 from kotan.scoring.models import IndexRun, RegencyResult
 
 DIGEST_VERSION = b"kotan-input-v1\n"
@@ -79,9 +81,9 @@ register_messages(
             "Periode ini belum menugaskan kabupaten/kota mana pun.",
             "This period has no assigned regencies/cities yet.",
         ),
-        "run.scoring": (
-            "Indeks tidak dapat dihitung: {detail}",
-            "The index cannot be computed: {detail}",
+        "run.foreign_item": (
+            "Indeks tidak dapat dihitung: ada jawaban untuk butir dari instrumen lain.",
+            "The index cannot be computed: an answer names an item of another instrument.",
         ),
     }
 )
@@ -156,13 +158,7 @@ def read_input(
     column_of_id = np.array([column_of_code[code] for _pk, code in item_pairs], dtype=np.intp)
     at = np.searchsorted(item_ids, table["item"])
     if len(table) and (at.max() >= len(item_ids) or (item_ids[at] != table["item"]).any()):
-        raise RunError(
-            [
-                Problem(
-                    "run.scoring", "", {"detail": "an answer names an item of another instrument"}
-                )
-            ]
-        )
+        raise RunError([Problem("run.foreign_item", "")])
     column = column_of_id[at]
 
     # Receipt number, regency and unit of every response of the period (excluded ones too:
@@ -288,11 +284,14 @@ def _json(value: Any) -> Any:
     return json.loads(json.dumps(value, allow_nan=False))
 
 
-def _options(method: Mapping[str, Any]) -> ScoringOptions:
+def _options(method: Mapping[str, Any], instrument: Instrument) -> ScoringOptions:
+    # A scheme defined in the instrument file is stored as "custom": it is the run's
+    # instrument's own, which cannot change once published.
+    scheme = instrument.categories if method["scheme"] == CUSTOM else method["scheme"]
     return ScoringOptions(
         aggregation=method["aggregation"],
         min_respondents=method["min_respondents"],
-        scheme=method["scheme"],
+        scheme=scheme,
         bootstrap=method["bootstrap"],
         seed=method["seed"],
     )
@@ -336,6 +335,7 @@ def _regency_values(result: ScoringResult, data: RunInput) -> dict[str, dict[str
     for r in result.regencies:
         rows[r.regency_code] = {
             "n_respondents": r.n_respondents,
+            "n_rows": r.n_rows,
             "n_by_unit": _json(dict(r.n_by_unit)),
             "n_answers": data.n_answers[r.regency_code],
             "n_excluded": data.n_excluded[r.regency_code],
@@ -369,6 +369,7 @@ RUN_FIELDS = (
 )
 RESULT_FIELDS = (
     "n_respondents",
+    "n_rows",
     "n_by_unit",
     "n_answers",
     "n_excluded",
@@ -393,8 +394,8 @@ RESULT_FIELDS = (
 def _score(spec: InstrumentSpec, data: RunInput, options: ScoringOptions) -> ScoringResult:
     try:
         return score(spec, data.matrix, options)
-    except ScoringError as exc:
-        raise RunError([Problem("run.scoring", "", {"detail": exc.detail})]) from exc
+    except (ScoringError, SchemeError) as exc:
+        raise RunError([scoring_problem(exc)]) from exc
 
 
 def compute_run(
@@ -472,8 +473,8 @@ def differences(run: IndexRun) -> list[str]:
     data = read_input(period, spec, instrument=instrument)
     stored_run = IndexRun.objects.filter(pk=run.pk).values(*RUN_FIELDS).get()
     try:
-        result = score(spec, data.matrix, _options(stored_run["method"]))
-    except ScoringError:
+        result = score(spec, data.matrix, _options(stored_run["method"], instrument))
+    except (ScoringError, SchemeError):
         return ["method"]
     found = [k for k, v in _run_values(result, data).items() if stored_run[k] != v]
     stored_rows = {

@@ -1,8 +1,11 @@
 """A deterministic synthetic response set for demos, tests and benchmarks (no real people).
 
 Answers come from a latent score with effects per province, regency, regency × variable,
-observation unit and item, plus respondent noise, cut to the answer scale; some answers are
-left empty (missing) and some are "tidak tahu". The same seed gives the same file.
+observation unit and item, plus respondent noise, turned into the answer option with the
+nearest score; some answers are left empty (missing) and some are "tidak tahu". The spreads
+are set for a 1–4 scale and stretched to the range of the option scores, so the instrument's
+declared scale is never used (it may be unusable: the engine refuses it then, not the demo).
+The same seed gives the same file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.spec import InstrumentSpec
+
+register_messages(
+    {
+        "demo.no_scores": (
+            "Instrumen tidak memiliki pilihan jawaban yang bernilai: tidak ada yang dapat dibuat.",
+            "The instrument has no answer option with a score: there is nothing to generate.",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -45,10 +58,15 @@ def allocate(total: int, quotas: Sequence[int]) -> list[int]:
     return counts
 
 
-def _option_codes(spec: InstrumentSpec) -> tuple[dict[int, str], str | None]:
-    by_score = {int(o.score): o.code for o in spec.answer_options if o.score is not None}
+def _options(spec: InstrumentSpec) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Option scores (ascending), their codes, and the code of "tidak tahu" (if any)."""
+    scored = sorted((o.score, o.code) for o in spec.answer_options if o.score is not None)
+    if not scored:
+        raise ProblemsError([Problem("demo.no_scores", "")])
+    scores = np.array([score for score, _code in scored], dtype=np.float64)
+    codes = np.array([code for _score, code in scored], dtype=object)
     dont_know = next((o.code for o in spec.answer_options if o.score is None), None)
-    return by_score, dont_know
+    return scores, codes, dont_know
 
 
 def header(spec: InstrumentSpec) -> list[str]:
@@ -65,18 +83,22 @@ def generate_rows(spec: InstrumentSpec, settings: SyntheticSettings) -> Iterator
     n_items, n_variables = len(items), len(spec.variables)
     unit_codes = [u.code for u in spec.units]
     asked = np.array([[u in item.units for item in items] for u in unit_codes])
-    low, high = int(spec.scale_min), int(spec.scale_max)
-    middle = (low + high) / 2 + 0.35  # most regencies sit above the middle of the scale
-    by_score, dont_know = _option_codes(spec)
-    item_effect = rng.normal(0.0, 0.3, n_items)
-    unit_effect = rng.normal(0.0, 0.2, len(unit_codes))
+    option_scores, option_codes, dont_know = _options(spec)
+    low, high = float(option_scores[0]), float(option_scores[-1])
+    spread = (high - low) / 3 if high > low else 1.0  # 1.0 on a 1-4 scale: the tuned values
+    middle = (low + high) / 2 + 0.35 * spread  # most regencies sit above the middle
+    # Midpoints between neighbouring option scores: the nearest option by searchsorted.
+    cuts = (option_scores[1:] + option_scores[:-1]) / 2
+    item_effect = rng.normal(0.0, 0.3 * spread, n_items)
+    unit_effect = rng.normal(0.0, 0.2 * spread, len(unit_codes))
     provinces = sorted({code.split(".")[0] for code in settings.regencies})
-    province_effect = dict(zip(provinces, rng.normal(0.0, 0.25, len(provinces)), strict=True))
-    code_of_score = np.array([by_score[s] for s in range(low, high + 1)], dtype=object)
+    province_effect = dict(
+        zip(provinces, rng.normal(0.0, 0.25 * spread, len(provinces)), strict=True)
+    )
     counts = allocate(settings.respondents, [u.quota for u in spec.units])
     for regency in settings.regencies:
-        regency_effect = rng.normal(0.0, 0.35) + province_effect[regency.split(".")[0]]
-        variable_effect = rng.normal(0.0, 0.3, n_variables)[variable_of]
+        regency_effect = rng.normal(0.0, 0.35 * spread) + province_effect[regency.split(".")[0]]
+        variable_effect = rng.normal(0.0, 0.3 * spread, n_variables)[variable_of]
         serial = 0
         for u, (unit, n) in enumerate(zip(unit_codes, counts, strict=True)):
             latent = (
@@ -85,11 +107,10 @@ def generate_rows(spec: InstrumentSpec, settings: SyntheticSettings) -> Iterator
                 + variable_effect
                 + unit_effect[u]
                 + item_effect
-                + rng.normal(0.0, 0.7, (n, n_items))
+                + rng.normal(0.0, 0.7 * spread, (n, n_items))
             )
-            scores = np.clip(np.rint(latent), low, high).astype(int)
             draw = rng.random((n, n_items))
-            cells = code_of_score[scores - low]
+            cells = option_codes[np.searchsorted(cuts, latent)]
             if dont_know:
                 cells = np.where(
                     draw < settings.missing_rate + settings.dont_know_rate, dont_know, cells

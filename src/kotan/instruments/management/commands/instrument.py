@@ -6,11 +6,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kotan.commands import read_instrument, write_instrument
 from kotan.core.problems import ProblemsError
 from kotan.instruments import actions
+from kotan.instruments.files import read_instrument_file, write_instrument_file
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
+
+# Exit status of a refused file, as in the file commands (``kotan score``).
+REFUSED = 2
 
 
 class Command(BaseCommand):
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         try:
             if options["action"] == "import":
                 instrument = actions.import_instrument(
-                    actor=None, spec=read_instrument(options["file"])
+                    actor=None, spec=read_instrument_file(options["file"])
                 )
                 if options["publish"]:
                     instrument = actions.publish_instrument(actor=None, instrument=instrument)
@@ -42,11 +45,12 @@ class Command(BaseCommand):
                 stored = found.order_by("-version").first()
                 if stored is None:
                     raise CommandError(f"Tidak ada instrumen tahun {options['year']}.")
-                write_instrument(instrument_spec(stored), options["output"])
+                write_instrument_file(instrument_spec(stored), options["output"])
                 self.stdout.write(f"{stored} → {options['output']}")
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(" ".join(exc.messages), returncode=REFUSED) from exc
         except ProblemsError as exc:
             raise CommandError(
-                "Berkas ditolak:\n" + "\n".join(f"  - {p.message()}" for p in exc.problems)
+                "Berkas ditolak:\n" + "\n".join(f"  - {p.message()}" for p in exc.problems),
+                returncode=REFUSED,
             ) from exc
