@@ -5,55 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('instruments', '0002_category_scheme_and_item_units'),
+        ("instruments", "0002_category_scheme_and_item_units"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='answeroption',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='instruments.instrument', verbose_name='instrumen'),
+            model_name="answeroption",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="options",
+                to="instruments.instrument",
+                verbose_name="instrumen",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='instruments.instrument', verbose_name='instrumen'),
+            model_name="indicator",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="instruments.instrument",
+                verbose_name="instrumen",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='variable',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='instruments.variable', verbose_name='variabel'),
+            model_name="indicator",
+            name="variable",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="instruments.variable",
+                verbose_name="variabel",
+            ),
         ),
         migrations.AlterField(
-            model_name='item',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='instruments.indicator', verbose_name='indikator'),
+            model_name="item",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="instruments.indicator",
+                verbose_name="indikator",
+            ),
         ),
         migrations.AlterField(
-            model_name='item',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='instruments.instrument', verbose_name='instrumen'),
+            model_name="item",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="instruments.instrument",
+                verbose_name="instrumen",
+            ),
         ),
         migrations.AlterField(
-            model_name='itemunit',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='instruments.item', verbose_name='butir'),
+            model_name="itemunit",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="instruments.item",
+                verbose_name="butir",
+            ),
         ),
         migrations.AlterField(
-            model_name='itemunit',
-            name='observationunit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='instruments.observationunit', verbose_name='unit observasi'),
+            model_name="itemunit",
+            name="observationunit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="instruments.observationunit",
+                verbose_name="unit observasi",
+            ),
         ),
         migrations.AlterField(
-            model_name='observationunit',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='instruments.instrument', verbose_name='instrumen'),
+            model_name="observationunit",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="units",
+                to="instruments.instrument",
+                verbose_name="instrumen",
+            ),
         ),
         migrations.AlterField(
-            model_name='variable',
-            name='instrument',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variables', to='instruments.instrument', verbose_name='instrumen'),
+            model_name="variable",
+            name="instrument",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="variables",
+                to="instruments.instrument",
+                verbose_name="instrumen",
+            ),
         ),
     ]
