@@ -59,6 +59,11 @@ def region(code: str) -> Regency:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast, also for fixtures that build their world once per module."""
     jambi = Province.objects.get(code="15")
     aceh = Province.objects.get(code="11")
     make_org = actions.create_organization

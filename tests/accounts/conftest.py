@@ -49,7 +49,7 @@ from kotan.monev.models import (
 from kotan.regions.models import Province, Regency
 from kotan.scoring import runs
 from kotan.scoring.models import IndexRun
-from tests.conftest import PASSWORD, Cast
+from tests.conftest import PASSWORD, Cast, build_cast
 from tests.monev.test_actions import PDF_BYTES
 from tests.scoring.test_runs import MIN_RESPONDENTS, answer_some
 
@@ -115,66 +115,6 @@ class World:
 
 def region(code: str) -> Regency:
     return Regency.objects.get(code=code)
-
-
-def _user(username: str, role: str, **kw: object) -> User:
-    return accounts.create_user(
-        actor=None,
-        username=username,
-        password=PASSWORD,
-        role=role,
-        full_name=username.capitalize(),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def build_cast() -> Cast:
-    """The cast of tests/conftest.py, built the same way (that fixture is per test)."""
-    jambi = Province.objects.get(code="15")
-    aceh = Province.objects.get(code="11")
-    make_org = accounts.create_organization
-    bnn_ri = make_org(actor=None, name="BNN RI", kind=Organization.Kind.BNN_RI)
-    bnnp_jambi = make_org(actor=None, name="BNNP Jambi", kind="bnnp", province=jambi)
-    bnnp_aceh = make_org(actor=None, name="BNNP Aceh", kind="bnnp", province=aceh)
-    bnnk_batanghari = make_org(
-        actor=None,
-        name="BNNK Batanghari",
-        kind="bnnk",
-        regency=region("15.04"),
-        covered_regencies=[region("15.05")],
-    )
-    kesbangpol = make_org(
-        actor=None,
-        name="Kesbangpol Kabupaten Batanghari",
-        kind="institution",
-        sector="pemda",
-        regency=region("15.04"),
-    )
-    kesbangpol_aceh = make_org(
-        actor=None,
-        name="Kesbangpol Kabupaten Aceh Utara",
-        kind="institution",
-        sector="pemda",
-        regency=region("11.08"),
-    )
-    return Cast(
-        ani=_user("ani", Role.NATIONAL_ADMIN, organization=bnn_ri),
-        budi=_user("budi", Role.PROVINCE_OPERATOR, organization=bnnp_jambi, province=jambi),
-        citra=_user(
-            "citra", Role.REGENCY_OPERATOR, organization=bnnk_batanghari, regency=region("15.04")
-        ),
-        dewi=_user("dewi", Role.FOCAL_POINT, organization=kesbangpol, regency=region("15.04")),
-        eko=_user("eko", Role.ENUMERATOR, organization=bnnk_batanghari, regency=region("15.04")),
-        fajar=_user("fajar", Role.VIEWER, organization=bnn_ri),
-        gita=_user("gita", Role.VIEWER, organization=bnnp_jambi, province=jambi),
-        hadi=_user("hadi", Role.PROVINCE_OPERATOR, organization=bnnp_aceh, province=aceh),
-        bnn_ri=bnn_ri,
-        bnnp_jambi=bnnp_jambi,
-        bnnp_aceh=bnnp_aceh,
-        bnnk_batanghari=bnnk_batanghari,
-        kesbangpol_batanghari=kesbangpol,
-        kesbangpol_aceh_utara=kesbangpol_aceh,
-    )
 
 
 def build_period(cast: Cast) -> Period:
@@ -306,6 +246,17 @@ def build_side(
         done_follow_up=done,
         note=note,
         evidence=evidence,
+    )
+
+
+def _user(username: str, role: str, **kw: object) -> User:
+    return accounts.create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name=username.capitalize(),
+        **kw,  # type: ignore[arg-type]
     )
 
 
