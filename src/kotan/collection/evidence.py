@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,38 +88,44 @@ def check_room(draft: Draft | None, count: int) -> None:
         )
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+R = TypeVar("R", bound=Model)
+
+
+def store_documents(
+    uploads: Sequence[UploadedFile], kinds: Sequence[Kind], new_row: Callable[[], R]
+) -> list[R]:
+    """Store checked uploads as rows of a document model (``file``, ``original_name``,
+    ``content_type``, ``size``, ``sha256``): all of them, or none and no file left behind.
+
+    ``new_row`` gives an unsaved row with its owner set; call it inside a transaction.
+    """
+    stored: list[R] = []
+    try:
+        for upload, kind in zip(uploads, kinds, strict=True):
+            upload.seek(0)
+            digest = hashlib.file_digest(upload, "sha256").hexdigest()
+            upload.seek(0)
+            row: Any = new_row()
+            row.original_name = display_name(upload.name or "")
+            row.content_type = kind.content_type
+            row.size = upload.size or 0
+            row.sha256 = digest
+            # The storage name is ours: a random hex name with the kind's extension.
+            row.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
+            stored.append(row)
+            row.save()
+    except Exception:
+        _delete_files(stored)
+        raise
+    return stored
 
 
 def store_evidence(draft: Draft, uploads: Sequence[UploadedFile]) -> list[Evidence]:
     """Check every file, then store them all, or none when any is refused (ValidationError)."""
     check_room(draft, len(uploads))
     kinds = [check_upload(upload) for upload in uploads]
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            for upload, kind in zip(uploads, kinds, strict=True):
-                evidence = Evidence(
-                    draft=draft,
-                    original_name=display_name(upload.name or ""),
-                    content_type=kind.content_type,
-                    size=upload.size or 0,
-                    sha256=_sha256(upload),
-                )
-                # The storage name is ours: a random hex name with the kind's extension.
-                evidence.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
-                stored.append(evidence)
-                evidence.save()
-    except Exception:
-        _delete_files(stored)
-        raise
-    return stored
+    with transaction.atomic():
+        return store_documents(uploads, kinds, lambda: Evidence(draft=draft))
 
 
 def remove_evidence(draft: Draft, evidence_id: int) -> bool:
@@ -139,10 +146,10 @@ def attach_evidence(draft: Draft, response_id: int) -> int:
     return Evidence.objects.filter(draft=draft).update(response_id=response_id)
 
 
-def _delete_files(rows: Iterable[Evidence]) -> None:
-    for evidence in rows:
-        if evidence.file.name:
-            evidence.file.storage.delete(evidence.file.name)
+def _delete_files(rows: Iterable[Any]) -> None:
+    for row in rows:
+        if row.file.name:
+            row.file.storage.delete(row.file.name)
 
 
 def purge_abandoned_drafts(older_than: timedelta, now: datetime | None = None) -> tuple[int, int]:

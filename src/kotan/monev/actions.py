@@ -6,8 +6,6 @@ name), so a page can show each next to its field; nothing is written when any is
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -548,30 +546,10 @@ def add_evidence(
         kinds = [files.check_upload(upload) for upload in uploads]
     except ValidationError as exc:
         raise _file_problem(exc) from exc
-    stored: list[FollowUpEvidence] = []
-    try:
-        with acting_as(actor):
-            for upload, kind in zip(uploads, kinds, strict=True):
-                upload.seek(0)
-                digest = hashlib.file_digest(upload, "sha256").hexdigest()
-                upload.seek(0)
-                row = FollowUpEvidence(
-                    follow_up=locked,
-                    original_name=files.display_name(upload.name or ""),
-                    content_type=kind.content_type,
-                    size=upload.size or 0,
-                    sha256=digest,
-                    uploaded_by=actor,
-                )
-                # The storage name is ours: random hex with the kind's extension.
-                row.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
-                stored.append(row)
-                row.save()
-    except Exception:
-        for row in stored:
-            row.file.storage.delete(row.file.name)
-        raise
-    return stored
+    with acting_as(actor):
+        return files.store_documents(
+            uploads, kinds, lambda: FollowUpEvidence(follow_up=locked, uploaded_by=actor)
+        )
 
 
 @transaction.atomic
