@@ -35,25 +35,18 @@ def mask_secret(value: str) -> str:
     return value if value in ("", "None") else SECRET_MASK
 
 
+def _lookup(entry: LogEntry, name: str) -> Any:
+    """The model's field (or reverse relation) behind a logged name; None when it is gone."""
+    model = entry.content_type.model_class()
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
 def _field(entry: LogEntry, name: str) -> models.Field | None:
-    model = entry.content_type.model_class()
-    if model is None:
-        return None
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return field if isinstance(field, models.Field) else None  # reverse relations: None
-
-
-def _is_reverse(entry: LogEntry, name: str) -> bool:
-    model = entry.content_type.model_class()
-    if model is None:
-        return False
-    try:
-        return not isinstance(model._meta.get_field(name), models.Field)
-    except FieldDoesNotExist:
-        return False
+    found = _lookup(entry, name)
+    return found if isinstance(found, models.Field) else None
 
 
 def _blank(value: Any) -> bool:
@@ -103,9 +96,10 @@ def describe_entries(
     for entry in entries:
         lines = []
         for name, change in entry.changes_dict.items():
-            if _is_reverse(entry, name):  # auditlog lists reverse relations on create: noise
-                continue
-            field = _field(entry, name)
+            found = _lookup(entry, name)
+            if found is not None and not isinstance(found, models.Field):
+                continue  # a reverse relation: auditlog lists them on create, noise
+            field = found
             label = str(field.verbose_name) if field is not None else name
             if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
                 objects = ", ".join(str(o) for o in change.get("objects", []))
