@@ -167,8 +167,7 @@ class Instrument(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if Instrument._base_manager.filter(pk=self.pk).exclude(status=DRAFT).exists():
-            raise _immutable()
+        _refuse_unless_drafts([self.pk])
         return super().delete(*args, **kwargs)
 
     @property
@@ -354,10 +353,13 @@ class ItemUnitQuerySet(models.QuerySet["ItemUnit"]):
     a draft (``item.units.add/remove/clear/set`` and ``unit.items...`` come here too)."""
 
     def _refuse_unless_drafts(self) -> None:
-        if (
-            self.exclude(item__instrument__status=DRAFT).exists()
-            or self.exclude(observationunit__instrument__status=DRAFT).exists()
-        ):
+        # One query: a link whose item or unit is not in a draft (both are forward keys, so
+        # exclude(a, b) is "not (a and b)").
+        both_drafts = {
+            "item__instrument__status": DRAFT,
+            "observationunit__instrument__status": DRAFT,
+        }
+        if self.exclude(**both_drafts).exists():
             raise _immutable()
 
     def update(self, **kwargs: Any) -> int:

@@ -28,6 +28,7 @@ from kotan.scoring.categories import (
     BOUNDARY_TOLERANCE,
     CUSTOM,
     KINDS,
+    PRESET_NAMES,
     PRESETS,
     SCALES,
     Band,
@@ -41,7 +42,7 @@ from kotan.scoring.categories import (
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "ikotan_contoh.yaml"
 AGGREGATIONS = ("pooled", "unit-balanced")
-CATEGORY_PRESETS: tuple[str, ...] = tuple(PRESETS)
+CATEGORY_PRESETS = PRESET_NAMES
 WEIGHT_TOLERANCE = 1e-9
 YEAR_RANGE = (2000, 2100)
 INT_MAX = 2**31 - 1  # PositiveIntegerField on PostgreSQL is a 4-byte integer

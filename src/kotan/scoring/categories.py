@@ -202,13 +202,13 @@ def scheme_to_dict(scheme: CategoryScheme) -> dict[str, Any]:
     }
 
 
-def scheme_from_dict(data: Mapping[str, Any], name: str = CUSTOM) -> CategoryScheme:
+def scheme_from_dict(data: Mapping[str, Any]) -> CategoryScheme:
     """The scheme whose plain form is ``data`` (already validated: SchemeError, KeyError or
     TypeError otherwise)."""
     kind = data["kind"]
     if kind == "fixed":
         return FixedBands(
-            name=name,
+            name=CUSTOM,
             scale=data["scale"],
             bands=tuple(
                 Band(str(b["code"]), str(b["label"]), float(b["lower"]), float(b["upper"]))
@@ -219,7 +219,7 @@ def scheme_from_dict(data: Mapping[str, Any], name: str = CUSTOM) -> CategorySch
         categories = tuple(Category(str(c["code"]), str(c["label"])) for c in data["labels"])
         if data.get("k", len(categories)) != len(categories):
             raise SchemeError("categories.count", f"k is {data['k']}, not {len(categories)}")
-        return EqualIntervals(name=name, scale=data.get("scale", "answer"), categories=categories)
+        return EqualIntervals(name=CUSTOM, scale=data.get("scale", "answer"), categories=categories)
     raise SchemeError("categories.kind", f"unknown kind {kind!r} (choose: {', '.join(KINDS)})")
 
 

@@ -6,14 +6,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kotan.commands import EXIT_REFUSED
 from kotan.core.problems import ProblemsError
 from kotan.instruments import actions
 from kotan.instruments.files import read_instrument_file, write_instrument_file
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
-
-# Exit status of a refused file, as in the file commands (``kotan score``).
-REFUSED = 2
 
 
 class Command(BaseCommand):
@@ -48,9 +46,9 @@ class Command(BaseCommand):
                 write_instrument_file(instrument_spec(stored), options["output"])
                 self.stdout.write(f"{stored} → {options['output']}")
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages), returncode=REFUSED) from exc
+            raise CommandError(" ".join(exc.messages), returncode=EXIT_REFUSED) from exc
         except ProblemsError as exc:
             raise CommandError(
                 "Berkas ditolak:\n" + "\n".join(f"  - {p.message()}" for p in exc.problems),
-                returncode=REFUSED,
+                returncode=EXIT_REFUSED,
             ) from exc
