@@ -34,6 +34,22 @@ EXIT_REFUSED = 2
 
 register_messages(
     {
+        "cli.scored": (
+            "{regencies} kabupaten/kota dinilai ({ok} cukup data), {counted} responden{blank}, "
+            "{seconds} s → {output}",
+            "{regencies} regencies/cities scored ({ok} with enough data), {counted} "
+            "respondents{blank}, {seconds} s → {output}",
+        ),
+        "cli.blank_rows": (
+            " ({n} baris tanpa jawaban bernilai tidak dihitung)",
+            " ({n} rows without any scored answer not counted)",
+        ),
+        "cli.generated": (
+            "{regencies} kabupaten/kota × {respondents} responden (data sintetis) → {target}",
+            "{regencies} regencies/cities × {respondents} respondents (synthetic data) → {target}",
+        ),
+        "cli.rejected": ("Berkas ditolak:", "File rejected:"),
+        "cli.not_scored": ("Data tidak dapat dinilai:", "The data cannot be scored:"),
         "cli.not_found": ("Berkas tidak ditemukan: {path}", "File not found: {path}"),
         "cli.folder_missing": (
             "Folder untuk berkas {path} tidak ada.",
@@ -143,19 +159,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     counted = sum(r.n_respondents for r in result.regencies)
     rows = matrix.n_respondents
     seconds = time.perf_counter() - started
-    if args.lang == "en":
-        blank = f" ({rows - counted} rows without any scored answer not counted)"
-        line = (
-            f"{len(result.regencies)} regencies/cities scored ({ok} with enough data), "
-            f"{counted} respondents{blank if rows != counted else ''}, {seconds:.2f} s"
-        )
-    else:
-        blank = f" ({rows - counted} baris tanpa jawaban bernilai tidak dihitung)"
-        line = (
-            f"{len(result.regencies)} kabupaten/kota dinilai ({ok} cukup data), "
-            f"{counted} responden{blank if rows != counted else ''}, {seconds:.2f} s"
-        )
-    print(f"{line} → {args.output}", file=sys.stderr)
+    blank = Problem("cli.blank_rows", "", {"n": rows - counted}).message(args.lang)
+    params = {
+        "regencies": len(result.regencies),
+        "ok": ok,
+        "counted": counted,
+        "blank": blank if rows != counted else "",
+        "seconds": f"{seconds:.2f}",
+        "output": args.output,
+    }
+    print(Problem("cli.scored", "", params).message(args.lang), file=sys.stderr)
     return 0
 
 
@@ -183,11 +196,8 @@ def cmd_demo_generate(args: argparse.Namespace) -> int:
         ):
             _write_rows(f, header(spec), first, rows)
     target = "stdout" if to_stdout else args.output
-    if args.lang == "en":
-        line = f"{len(codes)} regencies/cities × {args.respondents} respondents (synthetic data)"
-    else:
-        line = f"{len(codes)} kabupaten/kota × {args.respondents} responden (data sintetis)"
-    print(f"{line} → {target}", file=sys.stderr)
+    params = {"regencies": len(codes), "respondents": args.respondents, "target": target}
+    print(Problem("cli.generated", "", params).message(args.lang), file=sys.stderr)
     return 0
 
 
@@ -261,12 +271,13 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def _report(problems: Sequence[Problem], heading: tuple[str, str] | None, language: str) -> int:
+def _report(problems: Sequence[Problem], heading: str | None, language: str) -> int:
+    """Print the problems (under the catalogue message ``heading``, if any); exit status 2."""
     if heading is None:
         for problem in problems:
             print(problem.message(language), file=sys.stderr)
     else:
-        print(heading[1] if language == "en" else heading[0], file=sys.stderr)
+        print(Problem(heading, "").message(language), file=sys.stderr)
         for problem in problems:
             print(f"  - {problem.message(language)}", file=sys.stderr)
     return EXIT_REFUSED
@@ -280,7 +291,7 @@ def main(argv: Sequence[str]) -> int:
     except CommandError as exc:
         return _report(exc.problems, None, language)
     except ProblemsError as exc:
-        return _report(exc.problems, ("Berkas ditolak:", "File rejected:"), language)
+        return _report(exc.problems, "cli.rejected", language)
     except OSError as exc:  # outside the steps wrapped with _file
         return _report([_os_problem(exc, None, writing=False)], None, language)
     except ValueError as exc:
@@ -292,5 +303,4 @@ def main(argv: Sequence[str]) -> int:
 
         if not isinstance(exc, ScoringError | SchemeError):
             raise
-        heading = ("Data tidak dapat dinilai:", "The data cannot be scored:")
-        return _report([scoring_problem(exc)], heading, language)
+        return _report([scoring_problem(exc)], "cli.not_scored", language)
