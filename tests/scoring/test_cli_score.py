@@ -269,3 +269,15 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     sheet = load_workbook(path).worksheets[0]
     assert (sheet["A2"].value, sheet["A2"].data_type) == ("=HYPERLINK(1)", "s")
     assert sheet["B2"].value == 2.5
+
+
+def test_an_empty_part_of_an_instrument_is_named_in_both_languages() -> None:
+    from kotan.scoring.engine import ScoringError
+    from kotan.scoring.files import scoring_problem
+
+    problem = scoring_problem(ScoringError("empty", "indicator 'MAS1' has no items", name="MAS1"))
+    assert problem.code == "scoring.empty"
+    assert problem.message("id").startswith(
+        "Instrumen tidak dapat dipakai"
+    ) and "MAS1" in problem.message("id")
+    assert "MAS1 is empty" in problem.message("en")

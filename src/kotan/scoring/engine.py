@@ -210,7 +210,9 @@ def _compile(instrument: InstrumentLike) -> _Compiled:
         )
     variables = list(instrument.variables)
     if not variables:
-        raise ScoringError("empty", "the instrument has no variables", name="")
+        raise ScoringError(
+            "empty", "the instrument has no variables", name=getattr(instrument, "code", "")
+        )
     indicators = [d for v in variables for d in v.indicators]
     items = [i for d in indicators for i in d.items]
     codes = [v.code for v in variables] + [d.code for d in indicators] + [i.code for i in items]

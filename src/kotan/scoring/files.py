@@ -151,6 +151,12 @@ register_messages(
             "Skema kategori '{scheme}' tidak mencakup seluruh skala {min}–{max}.",
             "The category scheme '{scheme}' does not cover the whole scale {min}–{max}.",
         ),
+        "scoring.empty": (
+            "Instrumen tidak dapat dipakai untuk menilai: {name} kosong (tanpa variabel, "
+            "indikator atau butir di bawahnya).",
+            "The instrument cannot be used for scoring: {name} is empty (no variables, "
+            "indicators or items under it).",
+        ),
         "scoring.other": (
             "Data tidak dapat dinilai ({code}): {detail}",
             "The data cannot be scored ({code}): {detail}",
