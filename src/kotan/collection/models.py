@@ -196,8 +196,18 @@ class RawSubmission(models.Model):
         INVALID = "invalid", _("Tidak valid")
         CONFLICT = "conflict", _("Konflik")
 
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Belum diselesaikan")
+        CORRECTED = "corrected", _("Dikoreksi")
+        REJECTED = "rejected", _("Ditolak")
+
     client_uuid = models.UUIDField(_("UUID klien"))
-    payload = models.JSONField(_("isi"))
+    # None when the body could not be kept as JSON (not JSON, NUL, lone surrogates, NaN…):
+    # its bytes are in ``body`` instead.
+    payload = models.JSONField(_("isi"), null=True, blank=True)
+    body = models.BinaryField(_("isi mentah (bita)"), null=True, blank=True)
+    body_size = models.PositiveIntegerField(_("ukuran isi (bita)"), null=True, blank=True)
+    body_sha256 = models.CharField(_("SHA-256 isi"), max_length=64, blank=True)
     payload_hash = models.CharField(max_length=64, verbose_name=_("sidik isi"))
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     status = models.CharField(
@@ -223,6 +233,29 @@ class RawSubmission(models.Model):
     )
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diproses pada"))
+    # The operator's desk: a correction is a new raw submission naming the one it corrects;
+    # the original is kept untouched except for its resolution.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("mengoreksi kiriman"),
+    )
+    resolution = models.CharField(
+        _("penyelesaian"), max_length=10, choices=Resolution.choices, default="", blank=True
+    )
+    resolution_reason = models.TextField(_("alasan penyelesaian"), blank=True, max_length=2000)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("diselesaikan pada"))
 
     scope_province_lookup = "assignment__regency__province"
     scope_regency_lookup = "assignment__regency"
