@@ -174,7 +174,7 @@ def test_enumerators_submit_within_their_scope_only(cast: Cast, period: object) 
     refused = ingest_submission(payload({"assignment": theirs.pk}), user=cast.eko)
     assert refused.status == 422 and refused.problems[0].code == "submission.assignment"
     anonymous = ingest_submission(payload({"assignment": mine.pk}))
-    assert anonymous.status == 422
+    assert anonymous.status == 401 and anonymous.problems[0].code == "auth.required"
 
 
 def test_excel_style_context_by_regency_and_period(cast: Cast, period: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
@@ -36,14 +37,18 @@ from kotan.collection.models import (
     Response,
 )
 from kotan.collection.payload import (
+    MAX_DURATION_SECONDS,
     Envelope,
     InstrumentRules,
     ItemRule,
     canonical_hash,
     check_answers,
     client_uuid,
+    decode_body,
     parse_envelope,
     quality_flags,
+    storable_bytes,
+    unstorable,
 )
 from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.actions import lock_instrument
@@ -260,10 +265,21 @@ def exclude_response(*, actor: User, response: Response, reason: str) -> Respons
 # --- ingestion ------------------------------------------------------------------------------
 
 
+# Refusals whose cause can go away (a session, an area, a reopened assignment): an identical
+# resend is validated again instead of being answered from the stored refusal.
+CHANGEABLE = frozenset(
+    {"auth.required", "submission.assignment", "submission.not_allowed", "submission.closed"}
+)
+# What is kept of a body that anonymous senders cannot store as JSON (documented limit).
+KEEP_BYTES_ANONYMOUS = 64 * 1024
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What the sender is told. ``status`` is an HTTP status: 201 new, 200 same as before,
-    409 conflicting resend (kept), 422 invalid (kept with its problems)."""
+    409 conflicting resend (kept), 422 invalid (kept with its problems), 401 a session is
+    needed (kept; sent again after signing in, it is validated again), 400 not JSON (kept
+    as bytes)."""
 
     status: int
     receipt_number: str
@@ -305,12 +321,27 @@ def _new_receipt() -> str:
     return "KTN-" + secrets.token_hex(5).upper()
 
 
+def _refusal_status(problems: list[Problem]) -> int:
+    codes = {p.code for p in problems}
+    if "auth.required" in codes:
+        return 401
+    return 400 if "submission.not_json" in codes else 422
+
+
+def _changeable(raw: RawSubmission) -> bool:
+    return (
+        raw.status == RawSubmission.Status.INVALID
+        and bool(raw.errors)
+        and all(p.get("code") in CHANGEABLE for p in raw.errors)
+    )
+
+
 def _result_for(raw: RawSubmission, resend: bool) -> IngestResult:
     if raw.status == RawSubmission.Status.INVALID:
         problems = [
             Problem(p["code"], p.get("location", ""), p.get("params", {})) for p in raw.errors
         ]
-        return IngestResult(422, raw.receipt_number, problems)
+        return IngestResult(_refusal_status(problems), raw.receipt_number, problems)
     response_id = Response.objects.filter(raw=raw).values_list("pk", flat=True).first()
     return IngestResult(200 if resend else 201, raw.receipt_number, [], response_id)
 
@@ -368,9 +399,22 @@ def _store_raw(payload: Any, channel: str, user: User | None) -> tuple[RawSubmis
     return conflict, False
 
 
+def _named_assignment(envelope: Envelope) -> Assignment | None:
+    """The assignment a payload names, whoever sent it: where a refusal is filed, so the
+    operators of that region see it on their desk (not a permission to send there)."""
+    named = Assignment.objects.select_related("period", "regency")
+    if envelope.assignment is not None:
+        return named.filter(pk=envelope.assignment).first()
+    if envelope.period is not None and envelope.regency:
+        return named.filter(period__year=envelope.period, regency__code=envelope.regency).first()
+    return None
+
+
 def _resolve_assignment(
     envelope: Envelope, user: User | None
 ) -> tuple[Assignment | None, RespondentLink | None, list[Problem]]:
+    """(assignment, link, problems). With problems, the assignment is the one the payload
+    names for certain (the link's, or the assignment given), or None."""
     if envelope.link:
         try:  # get(), not first(): a token is unique, no ORDER BY to build and run
             link = RespondentLink.objects.select_related("assignment__period", "unit").get(
@@ -385,14 +429,16 @@ def _resolve_assignment(
             if reason is None and link.unit.code != envelope.unit:
                 reason = "unit"
         if reason is not None or link is None:
-            return None, None, [Problem(f"submission.link_{reason}", "link")]
+            named = link.assignment if link is not None else None
+            return named, None, [Problem(f"submission.link_{reason}", "link")]
         return link.assignment, link, []
     assignments = Assignment.objects.select_related("period", "regency")
     if user is None:
-        return None, None, [Problem("submission.assignment", "assignment")]
+        # Kept and answered 401: the device keeps it and sends it again after signing in.
+        return _named_assignment(envelope), None, [Problem("auth.required", "")]
     if not has_capability(user, Capability.FILL_QUESTIONNAIRE):
         # Viewers and focal points answer through a link, never straight to an assignment.
-        return None, None, [Problem("submission.not_allowed", "assignment")]
+        return _named_assignment(envelope), None, [Problem("submission.not_allowed", "")]
     assignments = scope_queryset(user, assignments)
     if envelope.assignment is not None:
         found = assignments.filter(pk=envelope.assignment).first()
@@ -403,18 +449,23 @@ def _resolve_assignment(
             period__year=envelope.period, regency__code=envelope.regency
         ).first()
     if found is None:
-        return None, None, [Problem("submission.assignment", "assignment")]
+        return _named_assignment(envelope), None, [Problem("submission.assignment", "assignment")]
     return found, None, []
 
 
-def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
-    """Turn a stored raw payload into a response, or keep it as invalid with its problems."""
-    envelope, problems = parse_envelope(raw.payload)
+def _parse_and_store(
+    raw: RawSubmission, user: User | None, claim: str = RawSubmission.Status.RECEIVED
+) -> IngestResult:
+    """Turn a stored raw payload into a response, or keep it as invalid with its problems.
+
+    ``claim`` is the status the row must still have: ``received`` for a new row, ``invalid``
+    for a refusal validated again (only one of concurrent resends can accept it)."""
+    envelope, problems = parse_envelope(raw.payload, now=raw.received_at)
     assignment = link = None
     checked: dict[str, tuple[int, str, float | None]] = {}
     if envelope is not None:
         assignment, link, problems = _resolve_assignment(envelope, user)
-    if envelope is not None and assignment is not None:
+    if envelope is not None and assignment is not None and not problems:
         if not assignment.accepts_responses:
             problems = [
                 Problem(
@@ -429,10 +480,11 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
     with transaction.atomic():
         # Claim the raw row: one guarded UPDATE locks it and records the outcome. Zero rows
         # means another worker processed it meanwhile; an error below rolls the claim back.
-        stored = RawSubmission.objects.filter(pk=raw.pk, status=RawSubmission.Status.RECEIVED)
+        stored = RawSubmission.objects.filter(pk=raw.pk, status=claim)
         if not problems and envelope is not None and assignment is not None:
+            sender = {"submitted_by": user} if raw.submitted_by_id is None and user else {}
             if not stored.update(
-                assignment=assignment, processed_at=timezone.now(), status="accepted"
+                assignment=assignment, processed_at=timezone.now(), status="accepted", **sender
             ):
                 return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
             if link is None or _take_link_use(link):
@@ -449,7 +501,7 @@ def _parse_and_store(raw: RawSubmission, user: User | None) -> IngestResult:
             assignment=assignment, processed_at=timezone.now(), status="invalid", errors=errors
         ):
             return _result_for(RawSubmission.objects.get(pk=raw.pk), resend=True)
-        return IngestResult(422, raw.receipt_number, problems)
+        return IngestResult(_refusal_status(problems), raw.receipt_number, problems)
 
 
 def _take_link_use(link: RespondentLink) -> bool:
@@ -476,6 +528,8 @@ def _store_response(
         if envelope.started_at and envelope.started_at <= submitted_at
         else None
     )
+    if duration is not None and duration > MAX_DURATION_SECONDS:
+        duration = None  # a form left open for weeks says nothing about the filling time
     # Flags of the response alone; the same institution answering twice is found when the
     # quality list is read (collection.progress.review_responses).
     flags = quality_flags([score for (_id, _v, score) in checked.values()], duration)
@@ -540,22 +594,67 @@ def insert_answers(response_id: int, answers: Iterable[tuple[int, str, float | N
             )
 
 
+def _store_bytes(
+    body: bytes, problems: list[Problem], channel: str, user: User | None
+) -> IngestResult:
+    """Keep a body that cannot be stored as JSON, as bytes, refused with its problems.
+
+    An anonymous sender's body is kept up to KEEP_BYTES_ANONYMOUS; its size and SHA-256
+    are always kept, so junk is recorded without letting anyone store megabytes."""
+    kept = body if user is not None else body[:KEEP_BYTES_ANONYMOUS]
+    digest = hashlib.sha256(body).hexdigest()
+    errors = [
+        {"code": p.code, "location": p.location, "params": p.params, "detail": p.message("id")}
+        for p in problems
+    ]
+    raw = RawSubmission.objects.create(
+        client_uuid=uuid.uuid4(),
+        payload=None,
+        body=kept,
+        body_size=len(body),
+        body_sha256=digest,
+        payload_hash=digest,
+        channel=channel,
+        status=RawSubmission.Status.INVALID,
+        errors=errors,
+        receipt_number=_new_receipt(),
+        submitted_by=user,
+        processed_at=timezone.now(),
+    )
+    return IngestResult(_refusal_status(problems), raw.receipt_number, problems)
+
+
 def ingest_submission(
-    payload: Any, *, channel: str = Channel.WEB, user: User | None = None
+    payload: Any,
+    *,
+    channel: str = Channel.WEB,
+    user: User | None = None,
+    body: bytes | None = None,
 ) -> IngestResult:
     """The one way a submission enters the system, whatever the channel.
 
     1. The raw payload is stored first, in its own transaction, under the client UUID.
+       A value that cannot be stored as JSON (NUL, lone surrogates, NaN, too deep), or a
+       ``body`` given as bytes because it did not decode, is kept as bytes and refused.
     2. The same UUID with the same payload answers as before (200, same receipt number); with a
-       different payload the resend is kept as a conflict and answered 409.
+       different payload the resend is kept as a conflict and answered 409. A refusal whose
+       cause can change (CHANGEABLE: no session, outside the sender's area, closed) is
+       validated again.
     3. The payload is parsed and validated; a valid one becomes a response with its answers
-       (201), an invalid one is kept with its problems (422). Nothing is silently dropped.
+       (201), an invalid one is kept with its problems (422, or 401 when a session is
+       needed). Nothing is silently dropped.
     A crash between 1 and 3 leaves the raw payload in status ``received``:
     ``reprocess_pending`` parses it later.
     """
+    if body is not None:
+        return _store_bytes(body, decode_body(body)[1], channel, user)
+    if problems := unstorable(payload):
+        return _store_bytes(storable_bytes(payload), problems, channel, user)
     raw, is_new = _store_raw(payload, channel, user)
     if raw.status == RawSubmission.Status.CONFLICT:
         return IngestResult(409, raw.receipt_number, [Problem("submission.conflict", "uuid")])
+    if not is_new and _changeable(raw):
+        return _parse_and_store(raw, user, claim=RawSubmission.Status.INVALID)
     if not is_new and raw.status != RawSubmission.Status.RECEIVED:
         return _result_for(raw, resend=True)
     return _parse_and_store(raw, user)
