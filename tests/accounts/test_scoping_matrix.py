@@ -331,7 +331,7 @@ PAGES: dict[str, Page] = {
         post=api_post,
         sided_post=True,
         state=count_responses,
-        anonymous=INVALID,
+        anonymous=UNAUTHORIZED,
     ),
     "excel_page": Page("excel_page", at("excel_page", ASSIGNMENT), scoped(MANAGE_COLL)),
     "excel_template": Page(

@@ -99,8 +99,8 @@ register_messages(
             "Unknown answer '{value}' for item '{item}' (options: {allowed}).",
         ),
         "submission.empty": (
-            "Belum ada jawaban yang diisi: isi paling sedikit satu pertanyaan sebelum mengirim.",
-            "No answer has been given: answer at least one question before sending.",
+            "Belum ada jawaban yang diisi. Isi paling sedikit satu pertanyaan sebelum mengirim.",
+            "No answer has been given. Answer at least one question before sending.",
         ),
         "submission.not_json": (
             "Isi kiriman bukan JSON yang sah (UTF-8, tanpa NaN atau Infinity); isi disimpan "
