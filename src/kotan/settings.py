@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the limit is refused before anything reads it.
+    "kotan.core.limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "kotan.collection.limits.AnonymousLimitMiddleware",
+    "kotan.core.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,12 +144,24 @@ if DATABASE_URL:
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["server_side_binding"] = True
         options["prepare_threshold"] = 5 if envbool("KOTAN_DB_PREPARE", True) else None
+        # A database that does not answer is given up quickly, so the request is answered
+        # 503 (kotan.core.errors) and the client sends again, instead of hanging a worker
+        # until the WSGI server kills it (docs/reliability.md).
+        options.setdefault("connect_timeout", envint("KOTAN_DB_CONNECT_TIMEOUT", 3, minimum=1))
+        statement_ms = envint("KOTAN_DB_STATEMENT_TIMEOUT", 20, minimum=1) * 1000
+        options["options"] = f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"
+    # A persistent connection is checked before a request uses it: after a database restart
+    # the first request opens a new connection instead of failing on the dead one.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("KOTAN_SQLITE_PATH", str(BASE_DIR.parent.parent / "var" / "kotan.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 10,  # seconds to wait for another writer before "database is locked"
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -264,3 +280,17 @@ LOGGING = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Limits on request bodies and on anonymous senders (README, docs/architecture.md "Limits").
+# One limit for every request body, checked on Content-Length before anything is read; the
+# reverse proxy's client_max_body_size should be the same (nginx: 25m).
+KOTAN_MAX_REQUEST_BYTES = envint("KOTAN_MAX_REQUEST_MB", 25, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Anonymous POSTs per address and ten minutes (an office behind one address included).
+KOTAN_ADDRESS_REQUESTS = envint("KOTAN_ANONYMOUS_REQUESTS_PER_ADDRESS", 600, minimum=1)
+RATELIMIT_ENABLE = envbool("KOTAN_RATE_LIMITS", not TESTING)
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+SESSION_REMEMBER_DAYS = envint("KOTAN_REMEMBER_DEVICE_DAYS", 30, minimum=1)
+CSRF_FAILURE_VIEW = "kotan.core.errors.csrf_failure"
+# /health/ gives the database this long before answering 503.
+KOTAN_HEALTH_TIMEOUT = 2.0

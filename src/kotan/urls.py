@@ -47,3 +47,8 @@ urlpatterns = [
     path("audit/", accounts_views.audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "kotan.core.errors.bad_request"
+handler403 = "kotan.core.errors.permission_denied"
+handler404 = "kotan.core.errors.page_not_found"
+handler500 = "kotan.core.errors.server_error"
