@@ -325,6 +325,8 @@ def _refusal_status(problems: list[Problem]) -> int:
     codes = {p.code for p in problems}
     if "auth.required" in codes:
         return 401
+    if "submission.too_large" in codes:
+        return 413
     return 400 if "submission.not_json" in codes else 422
 
 
@@ -630,6 +632,7 @@ def ingest_submission(
     channel: str = Channel.WEB,
     user: User | None = None,
     body: bytes | None = None,
+    problems: list[Problem] | None = None,
 ) -> IngestResult:
     """The one way a submission enters the system, whatever the channel.
 
@@ -647,7 +650,8 @@ def ingest_submission(
     ``reprocess_pending`` parses it later.
     """
     if body is not None:
-        return _store_bytes(body, decode_body(body)[1], channel, user)
+        # ``problems`` given by the caller (a body too large to read) replace decoding it.
+        return _store_bytes(body, problems or decode_body(body)[1], channel, user)
     if problems := unstorable(payload):
         return _store_bytes(storable_bytes(payload), problems, channel, user)
     raw, is_new = _store_raw(payload, channel, user)
@@ -674,6 +678,26 @@ def reprocess_pending(older_than: timedelta = timedelta(seconds=0)) -> list[Inge
 # into is the record.
 
 
+DRAFTS_PER_USE = 5  # a respondent may start again on a new phone or browser, a few times
+
+
+def drafts_allowed(link: RespondentLink) -> int:
+    """Drafts one respondent link may hold: anonymous senders cannot fill the database."""
+    return DRAFTS_PER_USE * max(1, link.max_uses or evidence.UNLIMITED_LINK_USES * 10)
+
+
+register_messages(
+    {
+        "draft.too_many": (
+            "Tautan ini sudah dipakai untuk memulai terlalu banyak kuesioner. Hubungi petugas "
+            "BNN yang memberi tautan.",
+            "This link has been used to start too many questionnaires. Contact the BNN officer "
+            "who gave you the link.",
+        )
+    }
+)
+
+
 @transaction.atomic
 def start_draft(
     *,
@@ -696,6 +720,8 @@ def start_draft(
         ).first()
         if same is not None:
             return same
+    if link is not None and Draft.objects.filter(link=link).count() >= drafts_allowed(link):
+        raise TransitionError([Problem("draft.too_many", "link")])
     draft = Draft.objects.create(
         assignment=assignment,
         unit=unit,

@@ -17,14 +17,16 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotan.collection.models import Assignment, Draft, Evidence, Period
+from kotan.collection.models import Assignment, Draft, Evidence, Period, RespondentLink, Response
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES_PER_DRAFT = 10
+LINK_BYTES_PER_USE = 20 * 1024 * 1024
+UNLIMITED_LINK_USES = 10  # a link without a use limit gets the budget of ten uses
 # The part of the questionnaire that may carry documents: the government institutions.
 EVIDENCE_UNITS = frozenset({"gov"})
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -78,14 +80,39 @@ def display_name(name: str) -> str:
     return "".join(c for c in base if c.isprintable())[-200:] or "berkas"
 
 
-def check_room(draft: Draft | None, count: int) -> None:
-    """At most MAX_FILES_PER_DRAFT documents per questionnaire (anonymous uploads)."""
+def link_budget(link: RespondentLink) -> int:
+    """Bytes of documents all drafts of one respondent link may hold: enough for every use
+    of the link, so one public link cannot be used to store without end."""
+    return LINK_BYTES_PER_USE * max(1, link.max_uses or UNLIMITED_LINK_USES)
+
+
+def check_room(draft: Draft | None, count: int, size: int = 0) -> None:
+    """At most MAX_FILES_PER_DRAFT documents per questionnaire, and at most the link's
+    budget of bytes over all its drafts (anonymous uploads)."""
     have = Evidence.objects.filter(draft=draft).count() if draft is not None else 0
     if have + count > MAX_FILES_PER_DRAFT:
         raise ValidationError(
             _("Paling banyak %(n)d dokumen per kuesioner.") % {"n": MAX_FILES_PER_DRAFT},
             code="evidence_count",
         )
+    link = draft.link if draft is not None else None
+    if link is not None and link_used(link) + size > link_budget(link):
+        raise ValidationError(_budget_message(link), code="evidence_budget")
+
+
+def link_used(link: RespondentLink) -> int:
+    """Bytes of documents stored through one link: on its drafts and its responses."""
+    used = Evidence.objects.filter(Q(draft__link=link) | Q(response__link=link)).aggregate(
+        total=Sum("size")
+    )["total"]
+    return int(used or 0)
+
+
+def _budget_message(link: RespondentLink) -> str:
+    return _(
+        "Tautan ini sudah menampung dokumen sebanyak batasnya (%(mb)d MB). "
+        "Hubungi petugas BNN yang memberi tautan."
+    ) % {"mb": link_budget(link) // (1024 * 1024)}
 
 
 R = TypeVar("R", bound=Model)
@@ -122,7 +149,7 @@ def store_documents(
 
 def store_evidence(draft: Draft, uploads: Sequence[UploadedFile]) -> list[Evidence]:
     """Check every file, then store them all, or none when any is refused (ValidationError)."""
-    check_room(draft, len(uploads))
+    check_room(draft, len(uploads), sum(upload.size or 0 for upload in uploads))
     kinds = [check_upload(upload) for upload in uploads]
     with transaction.atomic():
         return store_documents(uploads, kinds, lambda: Evidence(draft=draft))
@@ -139,6 +166,55 @@ def remove_evidence(draft: Draft, evidence_id: int) -> bool:
         evidence.delete()
         transaction.on_commit(lambda: _delete_files([evidence]))
     return True
+
+
+def attach_uploads(response_id: int, uploads: Sequence[UploadedFile]) -> list[dict[str, str]]:
+    """Documents sent with a questionnaire from a device (the offline outbox): each file is
+    checked and stored on the response; a file already on it (same SHA-256: a resend) is
+    skipped. Returns the refused files with the reason, for the sender to show."""
+    response = Response.objects.select_related("unit", "link").get(pk=response_id)
+    room = link_budget(response.link) - link_used(response.link) if response.link else None
+    refused: list[dict[str, str]] = []
+    accepted: list[tuple[UploadedFile, Kind]] = []
+    have = set(Evidence.objects.filter(response=response).values_list("sha256", flat=True))
+    for upload in uploads:
+        name = display_name(upload.name or "")
+        if response.unit.code not in EVIDENCE_UNITS:
+            refused.append({"name": name, "detail": _("Unit ini tidak menerima dokumen.")})
+            continue
+        try:
+            kind = check_upload(upload)
+        except ValidationError as error:
+            refused.append({"name": name, "detail": " ".join(error.messages)})
+            continue
+        digest = hashlib.file_digest(upload, "sha256").hexdigest()
+        upload.seek(0)
+        if digest in have:
+            continue
+        if len(have) + len(accepted) >= MAX_FILES_PER_DRAFT:
+            refused.append(
+                {
+                    "name": name,
+                    "detail": _("Paling banyak %(n)d dokumen per kuesioner.")
+                    % {"n": MAX_FILES_PER_DRAFT},
+                }
+            )
+            continue
+        if room is not None and response.link is not None:
+            if (upload.size or 0) > room:
+                refused.append({"name": name, "detail": _budget_message(response.link)})
+                continue
+            room -= upload.size or 0
+        have.add(digest)
+        accepted.append((upload, kind))
+    if accepted:
+        with transaction.atomic():
+            store_documents(
+                [u for u, _k in accepted],
+                [k for _u, k in accepted],
+                lambda: Evidence(response=response),
+            )
+    return refused
 
 
 def attach_evidence(draft: Draft, response_id: int) -> int:

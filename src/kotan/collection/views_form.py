@@ -33,6 +33,7 @@ from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import evidence
 from kotan.collection.actions import (
+    TransitionError,
     remove_draft_evidence,
     save_section,
     start_draft,
@@ -352,14 +353,18 @@ def _save(request: HttpRequest, filling: Filling, form: SectionForm) -> None:
     """Save whatever in the section is valid; invalid parts stay on the form with errors."""
     form.is_valid()
     if filling.draft is None:
-        filling.draft = start_draft(
-            assignment=filling.assignment,
-            unit=filling.unit,
-            link=filling.link,
-            enumerator=filling.user,
-            institution_name=filling.institution_default,
-            opened_at=form.opened_at(),
-        )
+        try:
+            filling.draft = start_draft(
+                assignment=filling.assignment,
+                unit=filling.unit,
+                link=filling.link,
+                enumerator=filling.user,
+                institution_name=filling.institution_default,
+                opened_at=form.opened_at(),
+            )
+        except TransitionError as exc:  # a link that has started too many drafts
+            form.add_error(None, [_problem_text(p) for p in exc.problems])
+            return
     uploads = form.valid_uploads()
     try:
         filling.draft = save_section(
@@ -521,7 +526,9 @@ def _offline_page(request: HttpRequest, filling: Filling) -> HttpResponse:
             "login": _("Sesi Anda berakhir. Masuk kembali untuk mengirim; jawaban tetap aman."),
             "answered": _("{n} dari {total} butir terjawab"),
             "kept": _("tersimpan di perangkat"),
-            "empty": _("Pilih setidaknya satu jawaban sebelum mengirim."),
+            "empty": _(
+                "Belum ada jawaban yang diisi. Isi paling sedikit satu pertanyaan sebelum mengirim."
+            ),
             "queued": _("Kuesioner tersimpan di perangkat dan akan dikirim saat ada sinyal."),
             "items": _("{n} butir"),
             "none": _("Belum ada kuesioner yang disimpan di perangkat ini."),
