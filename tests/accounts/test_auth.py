@@ -116,3 +116,47 @@ def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(
     assert (
         Client().post(LOGIN, {"username": "budi", "password": PASSWORD}, **home).status_code == 302
     )
+
+
+def test_sign_in_returns_to_the_page_the_user_came_from(cast: Cast, client: Client) -> None:
+    came_from = client.get("/pengisian/")
+    assert came_from.status_code == 302 and "next=/pengisian/" in came_from["Location"]
+    signed_in = client.post(
+        f"{LOGIN}?next=/pengisian/",
+        {"username": "eko", "password": PASSWORD, "next": "/pengisian/"},
+    )
+    assert signed_in["Location"] == "/pengisian/"
+    # Never to another site.
+    client.post(reverse("logout"))
+    away = client.post(
+        LOGIN, {"username": "eko", "password": PASSWORD, "next": "https://jahat.example/"}
+    )
+    assert away["Location"] == "/"
+
+
+def test_a_remembered_device_stays_signed_in_for_the_field_trip(cast: Cast, client: Client) -> None:
+    client.post(LOGIN, {"username": "eko", "password": PASSWORD})
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE  # a working day
+    client.post(reverse("logout"))
+    client.post(LOGIN, {"username": "eko", "password": PASSWORD, "remember": "on"})
+    assert client.session.get_expiry_age() == settings.SESSION_REMEMBER_DAYS * 86400
+    assert (
+        client.cookies[settings.SESSION_COOKIE_NAME]["max-age"]
+        == settings.SESSION_REMEMBER_DAYS * 86400
+    )
+
+
+def test_a_remembered_device_is_revoked_by_a_password_change(cast: Cast, client: Client) -> None:
+    client.post(LOGIN, {"username": "eko", "password": PASSWORD, "remember": "on"})
+    assert client.get("/pengisian/").status_code == 200
+    cast.eko.set_password("kata-sandi-baru-yang-panjang")
+    cast.eko.save()
+    assert client.get("/pengisian/").status_code == 302
+
+
+def test_a_remembered_device_is_revoked_by_deactivation(cast: Cast, client: Client) -> None:
+    from kotan.accounts.actions import deactivate_user
+
+    client.post(LOGIN, {"username": "eko", "password": PASSWORD, "remember": "on"})
+    deactivate_user(actor=cast.ani, user=cast.eko)
+    assert client.get("/pengisian/").status_code == 302

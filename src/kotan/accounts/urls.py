@@ -3,15 +3,9 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kotan.accounts.forms import LoginForm
+from kotan.accounts.views import RememberingLoginView
 
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("masuk/", RememberingLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
 ]

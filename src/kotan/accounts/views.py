@@ -1,15 +1,35 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kotan.accounts.audit import describe_entries
+from kotan.accounts.forms import LoginForm
 from kotan.accounts.models import Organization, User
 from kotan.accounts.permissions import Capability, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
+
+
+class RememberingLoginView(LoginView):
+    """Sign-in that returns to the page the user came from (``next``), and may remember the
+    device for SESSION_REMEMBER_DAYS so an enumerator's field trip outlasts the working-day
+    session. Revoked by signing out, a password change (Django's session hash) and the
+    account being deactivated (docs/architecture.md, "Sessions")."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            self.request.session.set_expiry(settings.SESSION_REMEMBER_DAYS * 86400)
+        return response
+
 
 PAGE_SIZE = 50
 
