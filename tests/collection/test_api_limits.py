@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -26,7 +27,15 @@ def post_json(client: Client, data: object, **extra: object) -> object:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counters() -> None:
+def _own_counters(settings: Any) -> None:
+    """Counters in this process's memory: tests running beside these (other workers, one
+    shared Redis) neither see nor move them."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        }
+    }
     cache.clear()
 
 

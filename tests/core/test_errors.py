@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from unittest import mock
 
 import pytest
@@ -70,3 +71,28 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Client, db: 
     assert page["Connection"] == "close"
     assert api.status_code == 413 and api.json()["code"] == "request.too_large"
     assert not RawSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_statement_that_hangs_is_cut_off_and_answered_503() -> None:
+    """PostgreSQL ends a statement past its timeout; the error is an unavailable database,
+    which the API answers 503 (not a worker hung until the WSGI server kills it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # SQLite has no statement timeout; its writers wait at most the busy timeout.
+        assert connection.settings_dict["OPTIONS"]["timeout"] == 10
+        return
+    assert "statement_timeout=" in connection.settings_dict["OPTIONS"]["options"]
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+    def hang(*_args: object, **_kwargs: object) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 200")
+            cursor.execute("SELECT pg_sleep(5)")
+
+    started = time.monotonic()
+    with mock.patch("kotan.collection.api.ingest_submission", side_effect=hang):
+        answer = Client().post("/api/v1/submissions/", "{}", content_type="application/json")
+    assert answer.status_code == 503 and time.monotonic() - started < 3
+    assert answer.json()["code"] == "service.unavailable"
