@@ -181,6 +181,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         for value in values
     ]
     context = {
+        "title": _("Halaman perlu dikirim ulang"),
         "csrf": True,
         "kept": kept,
         "had_files": bool(request.FILES),
