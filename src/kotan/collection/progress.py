@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -570,3 +570,152 @@ def raw_issues(raws: Sequence[RawSubmission], period: Period) -> list[RawIssue]:
             )
         )
     return issues
+
+
+# --- one assignment: send-backs, institutions, responses -----------------------------------
+
+
+@dataclass(frozen=True)
+class SendBack:
+    at: datetime
+    by: str
+    reason: str
+
+
+def send_back_history(assignment: Assignment) -> list[SendBack]:
+    """Every time the assignment was sent back, newest first, with its reason.
+
+    The assignment keeps only the reason that stands (cleared when it is submitted again);
+    the audit trail records each change of it, so the history is read from there."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Assignment),
+            object_id=assignment.pk,
+            changes__has_key="returned_reason",
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )
+    history = []
+    for entry in entries:
+        change = entry.changes_dict.get("returned_reason")
+        reason = change[1] if isinstance(change, list | tuple) and len(change) == 2 else ""
+        if reason and reason != "None":
+            by = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else ""
+            history.append(SendBack(entry.timestamp, by, str(reason)))
+    return history
+
+
+INSTITUTION_STATES: dict[str, Promise] = {
+    "complete": gettext_lazy("Lengkap"),
+    "partial": gettext_lazy("Sebagian"),
+    "none": gettext_lazy("Belum ada jawaban"),
+    "no_link": gettext_lazy("Belum ada tautan"),
+    "open": gettext_lazy("Tanpa batas"),
+}
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    """What one named institution or respondent link gave against what was expected of it."""
+
+    name: str
+    unit: str
+    source: str  # "link" | "institution" (an office of the regency) | "other" (no link)
+    filled: int
+    expected: int | None  # a link's use limit; None: not limited or not known
+    link_id: int | None = None
+
+    @property
+    def state(self) -> str:
+        if self.source == "institution" and self.filled == 0:
+            return "no_link"
+        if self.filled == 0:
+            return "none"
+        if self.expected is None:
+            return "open"
+        return "complete" if self.filled >= self.expected else "partial"
+
+    @property
+    def state_label(self) -> str:
+        return str(INSTITUTION_STATES[self.state])
+
+
+def institution_progress(assignment: Assignment) -> list[InstitutionRow]:
+    """Per respondent link (its institution or label), per office of the regency without a
+    link (e.g. a Kesbangpol not yet reached), and per institution named in responses sent
+    without a link (enumerator, Excel, paper, ODK). Four queries."""
+    from kotan.accounts.models import Organization
+
+    counted = Response.objects.filter(assignment=assignment, excluded=False).order_by()
+    by_link = dict(
+        counted.filter(link__isnull=False).values_list("link_id").annotate(n=Count("pk"))
+    )
+    rows: list[InstitutionRow] = []
+    linked_orgs: set[int] = set()
+    for link in assignment.links.select_related("unit", "institution").order_by("pk"):
+        if link.institution_id:
+            linked_orgs.add(link.institution_id)
+        name = link.institution.name if link.institution else (link.label or link.unit.name)
+        rows.append(
+            InstitutionRow(
+                name, link.unit.name, "link", by_link.get(link.pk, 0), link.max_uses, link.pk
+            )
+        )
+    unlinked: dict[tuple[str, str], int] = defaultdict(int)
+    unit_names = dict(assignment.period.instrument.units.values_list("pk", "name"))
+    for name, unit_id, n in (
+        counted.filter(link__isnull=True)
+        .values_list("institution_name", "unit_id")
+        .annotate(n=Count("pk"))
+    ):
+        unlinked[(name.strip(), unit_names.get(unit_id, ""))] += n
+    offices = Organization.objects.filter(
+        kind=Organization.Kind.INSTITUTION, regency=assignment.regency, is_active=True
+    ).exclude(pk__in=linked_orgs)
+    for office in offices.order_by("name"):
+        mine = [key for key in unlinked if key[0].casefold() == office.name.casefold()]
+        filled = sum(unlinked.pop(key) for key in mine)
+        rows.append(
+            InstitutionRow(office.name, mine[0][1] if mine else "", "institution", filled, None)
+        )
+    for (name, unit), n in sorted(unlinked.items()):
+        rows.append(InstitutionRow(name or _("(tanpa nama instansi)"), unit, "other", n, None))
+    return rows
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    code: str
+    text: str
+    value: str
+    label: str  # the option's label; the code itself when it is not one of the options
+    score: float | None
+
+
+def answer_rows(response: Response) -> list[AnswerRow]:
+    """A response's answers as people read them: item text and the answer's label (2 queries)."""
+    labels = dict(response.assignment.period.instrument.options.values_list("code", "label"))
+    return [
+        AnswerRow(a.item.code, a.item.text, a.value, labels.get(a.value, a.value), a.score)
+        for a in response.answers.select_related("item").order_by("item__order", "item__code")
+    ]
+
+
+def assignment_responses(
+    assignment: Assignment, *, unit: str = "", channel: str = "", status: str = ""
+) -> QuerySet[Response]:
+    """The responses of an assignment for the table, filtered by unit code, channel and
+    status (``included`` / ``excluded``), newest first."""
+    rows = Response.objects.filter(assignment=assignment)
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if status in ("included", "excluded"):
+        rows = rows.filter(excluded=status == "excluded")
+    return (
+        rows.annotate(duplicate_institution=_same_institution())
+        .select_related("unit", "link")
+        .order_by("-submitted_at", "-pk")
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kotan.collection.urls_form")),
     path("", include("kotan.collection.urls_links")),
     path("", include("kotan.collection.urls_progress")),
+    path("", include("kotan.collection.urls_desk")),
     path("", include("kotan.collection.urls_api")),
     path("", include("kotan.collection.urls_periods")),
     path("", include("kotan.collection.urls_excel")),

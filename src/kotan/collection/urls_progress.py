@@ -15,4 +15,13 @@ urlpatterns = [
         views.response_exclude,
         name="response_exclude",
     ),
+    path("progres/kualitas/proses-ulang/", views.quality_reprocess, name="quality_reprocess"),
+    path("progres/penugasan/<int:pk>/", views.assignment_responses, name="assignment_responses"),
+    path("progres/jawaban/<int:response_id>/", views.response_detail, name="response_detail"),
+    path(
+        "progres/jawaban/<int:response_id>/sertakan/",
+        views.response_include,
+        name="response_include",
+    ),
+    path("progres/bukti/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
 ]
