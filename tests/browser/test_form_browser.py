@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from kotan.collection import actions
@@ -57,15 +60,19 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     check_page(page, axe, "form-section-phone")
 
     # Keyboard: Space picks the focused option, the arrow keys move within the question.
-    first = page.get_by_role("group", name="MAS1_01", exact=False)
+    first = page.locator("#q-MAS1_01")
     first.get_by_role("radio").first.focus()
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
     assert first.get_by_role("radio", name="Tidak setuju / jarang").is_checked()
     # Touch: the whole option (its label) is the target.
-    second = page.get_by_role("group", name="MAS1_02", exact=False)
+    second = page.locator("#q-MAS1_02")
     second.get_by_text("Sangat setuju / selalu").click()
     assert second.get_by_role("radio", name="Sangat setuju / selalu").is_checked()
+    # The counter follows the answers as they are ticked, before any button.
+    expect(page.locator("#answered-count")).to_have_text("2 dari 45 butir terjawab")
+    assert page.locator("#answered-bar").evaluate("bar => bar.value") == 2
+    assert page.locator("fieldset.q .code").count() == 0  # no item codes for respondents
 
     # A document that is not what its name says is refused, with a linked error summary.
     page.get_by_label("Dokumen pendukung (Perda, SK, anggaran)").set_input_files(
@@ -84,9 +91,7 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     expect(page.get_by_role("button", name="Hapus Perda 7 2024.pdf")).to_be_visible()
     # The answers given before the upload were kept.
     assert (
-        page.get_by_role("group", name="MAS1_02", exact=False)
-        .get_by_role("radio", name="Sangat setuju / selalu")
-        .is_checked()
+        page.locator("#q-MAS1_02").get_by_role("radio", name="Sangat setuju / selalu").is_checked()
     )
 
     page.get_by_role("button", name="Simpan & lanjut").click()
@@ -111,7 +116,19 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     assert number == receipt.receipt_number and number.startswith("KTN-")
     assert page.get_by_text("Nomor tanda terima:").is_visible()
     assert Evidence.objects.get().response == receipt
+    # When, in WIB, and a receipt the respondent can keep.
+    received = timezone.localtime(receipt.raw.received_at, ZoneInfo("Asia/Jakarta"))
+    expect(page.locator(".receipt-time")).to_have_text(
+        f"Diterima {date_format(received, 'j F Y')} pukul {received:%H.%M} WIB"
+    )
+    expect(page.get_by_role("button", name="Cetak / simpan tanda terima")).to_be_visible()
     check_page(page, axe, "form-receipt-phone")
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert not page.get_by_role("button", name="Cetak / simpan tanda terima").is_visible()
+    assert page.locator(".receipt-no").is_visible()
+    screenshot(page, "form-receipt-print")
+    page.emulate_media(media="screen")
     page.reload()  # reloading shows the same receipt, never a second response
     assert page.locator(".receipt-no").inner_text() == number
     page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]

@@ -73,7 +73,7 @@ def test_filled_offline_sent_when_the_network_returns(
     expect(page.locator("#answered[data-saved='1']")).to_have_text(
         "3 dari 45 butir terjawab · tersimpan di perangkat"
     )
-    page.get_by_role("button", name="Simpan & kirim").click()
+    page.get_by_role("button", name="Kirim jawaban").click()
     waiting = page.locator("#outbox li").first
     expect(waiting).to_contain_text("Tersimpan di perangkat, menunggu dikirim")
     screenshot(page, "offline-waiting-phone")
@@ -124,7 +124,7 @@ def test_the_outbox_retries_after_server_errors_and_sends_once(
     page.route("**/api/v1/submissions/**", flaky_server)
     page.goto(f"{live_server}/isi/{link.token}/luring/")
     _answer(page, "MAS1_01", "Setuju / sering")
-    page.get_by_role("button", name="Simpan & kirim").click()
+    page.get_by_role("button", name="Kirim jawaban").click()
     expect(page.locator("#outbox li").first).to_contain_text("dicoba lagi otomatis")
     expect(page.locator("#outbox li").first).to_contain_text("Terkirim", timeout=20_000)
     assert len(attempts) == 3
@@ -152,7 +152,7 @@ def test_an_enumerator_fills_several_questionnaires_offline(
         page.get_by_label("Nama instansi").fill(f"Instansi contoh {n}")
         _answer(page, "MAS1_01", label)
         expect(page.locator("#answered[data-saved='1']")).to_contain_text("1 dari 45")
-        page.get_by_role("button", name="Simpan & kirim").click()
+        page.get_by_role("button", name="Kirim jawaban").click()
         # Queued, and the form is empty again for the next respondent.
         expect(page.locator("#outbox li[data-uuid]")).to_have_count(n)
         expect(page.get_by_label("Nama instansi")).to_have_value("")
@@ -194,7 +194,7 @@ def test_a_new_version_of_the_app_keeps_what_waits_on_the_device(
     )
     context.set_offline(True)
     _answer(page, "MAS1_01", "Setuju / sering")
-    page.get_by_role("button", name="Simpan & kirim").click()
+    page.get_by_role("button", name="Kirim jawaban").click()
     expect(page.locator("#outbox li[data-uuid]")).to_contain_text("menunggu dikirim")
 
     # A release while the questionnaire waits: the server fails for now, and serves a new

@@ -93,7 +93,8 @@ def test_link_opens_the_questionnaire_of_its_unit_without_an_account(
     assert 'enctype="multipart/form-data"' in html
     assert html.count("<fieldset") == len(q.sections[0].questions)
     first = q.sections[0].questions[0]
-    assert f'<span class="code">{first.code}</span>' in html
+    # A respondent sees the questions, never the item codes (enumerators do).
+    assert 'class="code"' not in html and f">{first.code}<" not in html
     assert f'name="q_{first.code}" value="TT"' in html
     assert "Simpan & lanjut" in html
     assert not Draft.objects.exists()  # nothing stored until the respondent saves

@@ -9,20 +9,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -56,12 +60,18 @@ from kotan.collection.models import (
     Draft,
     Evidence,
     Period,
+    Quota,
     RespondentLink,
+    Response,
 )
 from kotan.core.problems import Problem
 from kotan.instruments.models import ObservationUnit
 
 COOKIE_SALT = "kotan.collection.draft"
+# Receipts name the time of the capital (WIB), as BNN's letters do, wherever the respondent is.
+RECEIPT_TIME_ZONE = ZoneInfo("Asia/Jakarta")
+# "Siapkan semua untuk luring" keeps at most this many unit forms on one device.
+MAX_OFFLINE_UNITS = 200
 COOKIE_MAX_AGE = 30 * 24 * 3600
 OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
 
@@ -111,6 +121,12 @@ class Filling:
     link: RespondentLink | None = None
     user: User | None = None
     new: bool = False  # an enumerator asked for a new questionnaire (?baru=1)
+
+    @property
+    def show_codes(self) -> bool:
+        """Item codes (``KEL1_01``) help enumerators and operators; a respondent opening a
+        public link sees the questions only."""
+        return self.link is None
 
     @property
     def institution_default(self) -> str:
@@ -296,9 +312,60 @@ def _by_enumerator(
     return view
 
 
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit of an assignment on the enumerator's list: responses filled against quota."""
+
+    assignment: Assignment
+    unit: ObservationUnit
+    quota: int
+    filled: int
+
+    @property
+    def full(self) -> bool:
+        return self.quota > 0 and self.filled >= self.quota
+
+    @property
+    def offline_url(self) -> str:
+        return reverse("form_enumerator_offline", args=[self.assignment.pk, self.unit.code])
+
+
+def _unit_rows(assignments: list[Assignment]) -> None:
+    """Attach ``unit_rows`` to each assignment, with one aggregate query for the counts."""
+    filled = {
+        (row["assignment_id"], row["unit_id"]): row["n"]
+        for row in Response.objects.filter(assignment__in=assignments, excluded=False)
+        .values("assignment_id", "unit_id")
+        .annotate(n=Count("id"))
+    }
+    for assignment in assignments:
+        assignment.unit_rows = [  # type: ignore[attr-defined]
+            UnitRow(assignment, q.unit, q.quota, filled.get((assignment.pk, q.unit_id), 0))
+            for q in assignment.quotas.all()
+        ]
+
+
+def _offline_units(assignments: Any) -> list[dict[str, str]]:
+    """Every unit form of the open assignments in scope, for "Siapkan semua untuk luring"."""
+    quotas = (
+        Quota.objects.filter(assignment__in=assignments)
+        .select_related("assignment__regency", "unit")
+        .order_by("assignment__regency__code", "unit__order")[:MAX_OFFLINE_UNITS]
+    )
+    return [
+        {
+            "url": reverse("form_enumerator_offline", args=[q.assignment_id, q.unit.code]),
+            "label": f"{q.unit.name} · {q.assignment.regency.name}",
+        }
+        for q in quotas
+    ]
+
+
 @_filler_required
 def enumerator_home(request: HttpRequest) -> HttpResponse:
-    """Assignments in scope (regency × unit, with a start button) and the user's open drafts."""
+    """Assignments in scope (regency × unit, filled against quota, a start button), the
+    user's open drafts, and what waits on this device (pengisian.js; the page is kept for
+    offline use by the service worker)."""
     user = current_user(request)
     assignments = scope_queryset(
         user,
@@ -306,6 +373,8 @@ def enumerator_home(request: HttpRequest) -> HttpResponse:
         .select_related("regency", "period")
         .prefetch_related("quotas__unit"),
     )
+    page = Paginator(assignments, 20).get_page(request.GET.get("halaman"))
+    _unit_rows(list(page.object_list))
     drafts = scope_queryset(
         user,
         Draft.objects.filter(
@@ -315,13 +384,28 @@ def enumerator_home(request: HttpRequest) -> HttpResponse:
             assignment__period__status=Period.Status.OPEN,
         ).select_related("assignment__regency", "assignment__period", "unit"),
     ).order_by("-updated_at")[:50]
+    config = {
+        "user": user.pk,
+        "endpoint": reverse("api_submissions") + "?kanal=offline",
+        "login": reverse("login"),
+        "sw": reverse("service_worker"),
+        "assets": [*_offline_assets(), static("kotan/pengisian.js")],
+        "units": _offline_units(assignments),
+        "text": {
+            **_outbox_text(),
+            "prepared": _("{n} dari {total} siap"),
+            "prepare_failed": _(
+                "{n} formulir belum dapat disiapkan. Periksa sinyal, lalu tekan lagi."
+            ),
+            "prepare_done": _("Semua formulir siap dibuka tanpa sinyal."),
+            "drafting": _("Sedang diisi di perangkat ini"),
+            "open": _("Buka"),
+        },
+    }
     return render(
         request,
         "collection/form/enumerator_home.html",
-        {
-            "page": Paginator(assignments, 20).get_page(request.GET.get("halaman")),
-            "drafts": drafts,
-        },
+        {"page": page, "drafts": drafts, "config": config},
     )
 
 
@@ -410,11 +494,14 @@ def _section_page(request: HttpRequest, filling: Filling) -> HttpResponse:
     else:
         form = _section_form(filling, section)
     answers = filling.draft.answers if filling.draft else {}
+    answered = filling.questionnaire.answered(answers)
     context = {
         "filling": filling,
         "form": form,
         "section": section,
-        "answered": filling.questionnaire.answered(answers),
+        "answered": answered,
+        # The live counter (form.js) adds what is ticked on this page to the other sections.
+        "answered_elsewhere": answered - sum(1 for q in section.questions if answers.get(q.code)),
         "last": section.number == len(filling.questionnaire.sections),
         "evidence": Evidence.objects.filter(draft=filling.draft).order_by("uploaded_at")
         if form.has_evidence and filling.draft
@@ -469,8 +556,28 @@ def _receipt_page(request: HttpRequest, filling: Filling) -> HttpResponse:
             _cookie_name(link), path=reverse("form_link", args=[link.token]), samesite="Lax"
         )
         return response
-    context = {"filling": filling, "another": another, "new_url": filling.url(fresh=True)}
+    received = (
+        Response.objects.filter(receipt_number=draft.submitted_receipt)
+        .values_list("raw__received_at", flat=True)
+        .first()
+    )
+    context = {
+        "filling": filling,
+        "another": another,
+        "new_url": filling.url(fresh=True),
+        "received": _receipt_time(received) if received else None,
+    }
     return render(request, "collection/form/receipt.html", context)
+
+
+def _receipt_time(moment: datetime) -> dict[str, str]:
+    """When a receipt was issued, in WIB: "3 Desember 2026 pukul 09.15 WIB"."""
+    local = timezone.localtime(moment, RECEIPT_TIME_ZONE)
+    return {
+        "iso": local.isoformat(timespec="minutes"),
+        "text": _("%(date)s pukul %(time)s WIB")
+        % {"date": date_format(local, "j F Y"), "time": local.strftime("%H.%M")},
+    }
 
 
 link_form = _by_link(_section_page)
@@ -484,13 +591,45 @@ enumerator_receipt = _by_enumerator(_receipt_page)
 # --- the offline questionnaire (installable, works with no network) ------------------------
 
 
+def _offline_assets() -> list[str]:
+    """The files an offline questionnaire needs, kept on the device with the page."""
+    return [
+        static("kotan/site.css"),
+        static("kotan/form.css"),
+        static("kotan/outbox.js"),
+        static("kotan/offline.js"),
+        static("kotan/favicon.svg"),
+    ]
+
+
+def _outbox_text() -> dict[str, str]:
+    """The words of the outbox, the same on the offline questionnaire and on /pengisian/."""
+    return {
+        "online": _("Tersambung ke server."),
+        "offline": _("Tidak ada sinyal. Jawaban tetap tersimpan di perangkat ini."),
+        "ready": _("Versi luring siap: halaman ini dapat dibuka tanpa sinyal."),
+        "waiting": _("Tersimpan di perangkat, menunggu dikirim"),
+        "sent": _("Terkirim"),
+        "receipt": _("Nomor tanda terima:"),
+        "rejected": _("Kiriman belum dapat diterima"),
+        "retry": _("Gagal mengirim; dicoba lagi otomatis."),
+        "login": _("Sesi Anda sudah berakhir. Jawaban tetap tersimpan di perangkat ini."),
+        "login_link": _("Masuk lagi untuk mengirim"),
+        "items": _("{n} butir"),
+        "files": _("{n} dokumen"),
+        "files_refused": _("Dokumen tidak diterima:"),
+        "none": _("Belum ada kuesioner yang disimpan di perangkat ini."),
+        "wib": _("WIB"),
+    }
+
+
 def _offline_page(request: HttpRequest, filling: Filling) -> HttpResponse:
     """The whole questionnaire on one page, kept on the device by the service worker.
 
-    Answers live in the browser's IndexedDB as they are entered; a finished questionnaire
-    waits in an outbox and is sent to the JSON API under its client UUID (static/kotan/
-    offline.js). The page itself holds no answers, so the cached copy is the same for every
-    questionnaire filled from it.
+    Answers and documents live in the browser's IndexedDB as they are entered; a finished
+    questionnaire waits in an outbox and is sent to the JSON API under its client UUID
+    (static/kotan/outbox.js, offline.js). The page itself holds no answers, so the cached
+    copy is the same for every questionnaire filled from it.
     """
     if filling.link is not None:
         form_key = f"isi/{filling.link.token}"
@@ -501,48 +640,68 @@ def _offline_page(request: HttpRequest, filling: Filling) -> HttpResponse:
         user_pk = filling.user.pk if filling.user is not None else 0
         form_key = f"pengisian/{filling.assignment.pk}/{filling.unit.code}/{user_pk}"
         context = {"assignment": filling.assignment.pk}
+    with_evidence = filling.unit.code in evidence.EVIDENCE_UNITS
     config = {
         "form": form_key,
         "context": context,
         "unit": filling.unit.code,
+        "label": f"{filling.unit.name} · {filling.assignment.regency.name}",
         "institution": filling.institution_default,
         "endpoint": reverse("api_submissions") + "?kanal=offline",
+        "login": reverse("login"),
         "sw": reverse("service_worker"),
-        "assets": [
-            static("kotan/site.css"),
-            static("kotan/form.css"),
-            static("kotan/offline.js"),
-            static("kotan/favicon.svg"),
-        ],
+        "assets": _offline_assets(),
+        "evidence": {
+            "max_bytes": evidence.MAX_BYTES,
+            "max_files": evidence.MAX_FILES_PER_DRAFT,
+            "extensions": sorted(evidence.KINDS_BY_EXTENSION),
+        }
+        if with_evidence
+        else None,
         "text": {
-            "online": _("Tersambung ke server."),
-            "offline": _("Tidak ada sinyal. Jawaban tetap tersimpan di perangkat ini."),
-            "ready": _("Versi luring siap: halaman ini dapat dibuka tanpa sinyal."),
-            "waiting": _("Tersimpan di perangkat, menunggu dikirim"),
-            "sent": _("Terkirim"),
-            "receipt": _("Nomor tanda terima:"),
-            "rejected": _("Ditolak server"),
-            "retry": _("Gagal mengirim; dicoba lagi otomatis."),
-            "login": _("Sesi Anda berakhir. Masuk kembali untuk mengirim; jawaban tetap aman."),
+            **_outbox_text(),
             "answered": _("{n} dari {total} butir terjawab"),
             "kept": _("tersimpan di perangkat"),
             "empty": _(
                 "Belum ada jawaban yang diisi. Isi paling sedikit satu pertanyaan sebelum mengirim."
             ),
             "queued": _("Kuesioner tersimpan di perangkat dan akan dikirim saat ada sinyal."),
-            "items": _("{n} butir"),
-            "none": _("Belum ada kuesioner yang disimpan di perangkat ini."),
+            "remove": _("Hapus"),
+            "file_kind": _("Berkas '{name}' ditolak: hanya PDF, JPEG atau PNG yang diterima."),
+            "file_size": _("Berkas '{name}' terlalu besar: maksimum 5 MB."),
+            "file_count": _("Paling banyak {n} dokumen per kuesioner."),
         },
     }
     return render(
         request,
         "collection/form/offline.html",
-        {"filling": filling, "questionnaire": filling.questionnaire, "config": config},
+        {
+            "filling": filling,
+            "questionnaire": filling.questionnaire,
+            "config": config,
+            "with_evidence": with_evidence,
+            "accept": evidence.ACCEPT,
+        },
     )
 
 
-offline_link = _by_link(_offline_page)
-offline_enumerator = _by_enumerator(_offline_page)
+def _revalidated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The offline page is revalidated on every visit but not "no-store": a no-store page
+    never enters the browser's back/forward cache, and this page holds no answers (they are
+    in IndexedDB). Redirects and refusals keep never_cache's headers."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    return wrapped
+
+
+offline_link = _revalidated(_by_link(_offline_page))
+offline_enumerator = _revalidated(_by_enumerator(_offline_page))
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,11 @@
 /* SI-KOTAN offline questionnaire.
-   Every answer is written to IndexedDB as it is entered (store "drafts", one per form).
-   "Simpan & kirim" moves the questionnaire to the outbox (store "outbox") under its client
-   UUID, and the outbox is sent to the JSON API with retries and backoff until the server
-   acknowledges it. Nothing leaves the device's storage: a sent questionnaire stays listed
-   with its receipt number, a refused one with the server's reason. Resending the same UUID
-   is safe: the server answers a resend with the first receipt. */
+   Every answer, and every document attached, is written to IndexedDB as it is entered
+   (store "drafts", one per form). "Kirim jawaban" moves the questionnaire to the outbox
+   (outbox.js) under its client UUID, which sends it with retries until the server
+   acknowledges it. Nothing leaves the device's storage unacknowledged: a sent questionnaire
+   stays listed with its receipt number, a refused one with the server's reason. The page
+   has no unload handler and is not "no-store", so it survives the back/forward cache; when
+   it comes back from there ("pageshow", persisted) it reads its state again. */
 (function () {
   'use strict';
 
@@ -12,40 +13,22 @@
   var text = config.text;
   var form = document.getElementById('offline-questionnaire');
   var outboxList = document.getElementById('outbox');
-  var RETRY_FIRST_MS = 2000;
-  var RETRY_MAX_MS = 5 * 60 * 1000;
-
-  /* --- IndexedDB, as promises ---------------------------------------------------------- */
-
-  var database = new Promise(function (resolve, reject) {
-    var request = indexedDB.open('kotan', 1);
-    request.onupgradeneeded = function () {
-      request.result.createObjectStore('drafts', { keyPath: 'form' });
-      request.result.createObjectStore('outbox', { keyPath: 'uuid' });
-    };
-    request.onsuccess = function () { resolve(request.result); };
-    request.onerror = function () { reject(request.error); };
+  var store = KotanOutbox.store;
+  var format = KotanOutbox.format;
+  var outbox = KotanOutbox.create({
+    endpoint: config.endpoint,
+    login: config.login,
+    text: text,
+    mine: function (item) { return item.form === config.form; },
+    onChange: function () { return outbox.render(outboxList); }
   });
-
-  function run(storeName, mode, action) {
-    return database.then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var transaction = db.transaction(storeName, mode);
-        var request = action(transaction.objectStore(storeName));
-        transaction.oncomplete = function () { resolve(request.result); };
-        transaction.onerror = transaction.onabort = function () { reject(transaction.error); };
-      });
-    });
-  }
-  function get(store, key) { return run(store, 'readonly', function (s) { return s.get(key); }); }
-  function getAll(store) { return run(store, 'readonly', function (s) { return s.getAll(); }); }
-  function put(store, value) { return run(store, 'readwrite', function (s) { return s.put(value); }); }
-  function remove(store, key) { return run(store, 'readwrite', function (s) { return s.delete(key); }); }
 
   /* --- the questionnaire being filled ------------------------------------------------- */
 
   var draft = null;
   var questions = Array.prototype.slice.call(form.querySelectorAll('fieldset.q'));
+  var fileInput = document.getElementById('bukti');
+  var fileList = document.getElementById('bukti-list');
 
   function newUuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -57,7 +40,7 @@
   }
 
   function freshDraft() {
-    return { form: config.form, uuid: newUuid(), institution: config.institution || '', answers: {}, started_at: new Date().toISOString() };
+    return { form: config.form, uuid: newUuid(), institution: config.institution || '', answers: {}, files: [], started_at: new Date().toISOString() };
   }
 
   function showDraft() {
@@ -69,17 +52,22 @@
       });
     });
     showCount();
+    showFiles();
   }
 
   function showCount() {
     var n = Object.keys(draft.answers).length;
-    document.getElementById('answered').textContent = text.answered.replace('{n}', n).replace('{total}', questions.length);
+    var counter = document.getElementById('answered');
+    counter.textContent = format(text.answered, { n: n, total: questions.length });
+    var bar = document.getElementById('answered-bar');
+    if (bar) bar.value = n;
   }
 
   function keep() {
     var counter = document.getElementById('answered');
     counter.dataset.saved = '0';
-    return put('drafts', draft).then(function () {
+    return store.put('drafts', draft).then(function () {
+      showCount();
       counter.textContent += ' · ' + text.kept;
       counter.dataset.saved = '1';
     });
@@ -96,6 +84,57 @@
     showCount();
     keep();
   });
+
+  /* --- documents, kept on the device until sent --------------------------------------- */
+
+  function fileProblem(file, count) {
+    var rules = config.evidence;
+    var dot = file.name.lastIndexOf('.');
+    var extension = dot >= 0 ? file.name.slice(dot).toLowerCase() : '';
+    if (rules.extensions.indexOf(extension) < 0) return format(text.file_kind, { name: file.name });
+    if (file.size > rules.max_bytes || file.size === 0) return format(text.file_size, { name: file.name });
+    if (count >= rules.max_files) return format(text.file_count, { n: rules.max_files });
+    return '';
+  }
+
+  function showFiles() {
+    if (!fileList) return;
+    fileList.textContent = '';
+    (draft.files || []).forEach(function (file, index) {
+      var li = KotanOutbox.element('li');
+      li.appendChild(KotanOutbox.element('span', null, file.name + ' (' + Math.max(1, Math.round(file.size / 1024)) + ' KB)'));
+      var remove = KotanOutbox.element('button', 'linklike', text.remove);
+      remove.type = 'button';
+      remove.setAttribute('aria-label', text.remove + ' ' + file.name);
+      remove.addEventListener('click', function () {
+        draft.files.splice(index, 1);
+        showFiles();
+        keep();
+      });
+      li.appendChild(remove);
+      fileList.appendChild(li);
+    });
+  }
+
+  if (fileInput) {
+    fileInput.addEventListener('change', function () {
+      var error = document.getElementById('bukti-error');
+      var problems = [];
+      draft.files = draft.files || [];
+      Array.prototype.forEach.call(fileInput.files, function (file) {
+        var problem = fileProblem(file, draft.files.length);
+        if (problem) problems.push(problem);
+        else draft.files.push({ name: file.name, type: file.type, size: file.size, blob: file });
+      });
+      fileInput.value = '';
+      error.textContent = problems.join(' ');
+      error.hidden = !problems.length;
+      showFiles();
+      keep();
+    });
+  }
+
+  /* --- sending ---------------------------------------------------------------------------- */
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
@@ -114,135 +153,23 @@
       submitted_at: new Date().toISOString(),
       answers: draft.answers
     });
-    var item = { uuid: draft.uuid, form: config.form, payload: payload, status: 'waiting', attempts: 0, next: 0, created: payload.submitted_at };
+    var item = {
+      uuid: draft.uuid, form: config.form, payload: payload, created: payload.submitted_at,
+      files: draft.files || [], label: config.label, page: location.pathname
+    };
     // The outbox entry is written before the draft is cleared: a crash in between leaves
     // both, and the same UUID can only ever become one response on the server.
-    put('outbox', item)
-      .then(function () { return remove('drafts', config.form); })
+    outbox.add(item)
+      .then(function () { return store.remove('drafts', config.form); })
       .then(function () {
         draft = freshDraft();
         showDraft();
         setState(text.queued);
         window.scrollTo(0, document.getElementById('outbox-title').offsetTop);
-        return render();
+        return outbox.render(outboxList);
       })
-      .then(send);
+      .then(outbox.send);
   });
-
-  /* --- the outbox ---------------------------------------------------------------------- */
-
-  function mine(items) {
-    return items.filter(function (item) { return item.form === config.form; })
-      .sort(function (a, b) { return a.created < b.created ? 1 : -1; });
-  }
-
-  function render() {
-    return getAll('outbox').then(function (items) {
-      items = mine(items);
-      outboxList.textContent = '';
-      if (!items.length) {
-        var empty = document.createElement('li');
-        empty.className = 'muted';
-        empty.textContent = text.none;
-        outboxList.appendChild(empty);
-      }
-      items.forEach(function (item) {
-        var li = document.createElement('li');
-        li.dataset.uuid = item.uuid;
-        var state = document.createElement('span');
-        state.className = 'state state-' + item.status;
-        state.textContent = text[item.status];
-        li.appendChild(state);
-        var when = new Date(item.created).toLocaleString();
-        var facts = document.createElement('span');
-        facts.className = 'muted';
-        facts.textContent = [item.payload.institution, when, text.items.replace('{n}', Object.keys(item.payload.answers).length)].filter(Boolean).join(' · ');
-        li.appendChild(facts);
-        if (item.receipt) {
-          var receipt = document.createElement('span');
-          receipt.className = 'receipt';
-          receipt.appendChild(document.createTextNode(' ' + text.receipt + ' '));
-          var number = document.createElement('strong');
-          number.className = 'receipt-no';
-          number.textContent = item.receipt;
-          receipt.appendChild(number);
-          li.appendChild(document.createElement('br'));
-          li.appendChild(receipt);
-        }
-        if (item.detail) {
-          var detail = document.createElement('span');
-          detail.className = 'muted';
-          detail.textContent = ' ' + item.detail;
-          li.appendChild(document.createElement('br'));
-          li.appendChild(detail);
-        }
-        outboxList.appendChild(li);
-      });
-    });
-  }
-
-  var sending = false;
-  var timer = null;
-
-  function csrfToken() {
-    var input = document.querySelector('input[name="csrfmiddlewaretoken"]');
-    return input ? input.value : '';
-  }
-
-  function sendOne(item) {
-    return fetch(config.endpoint, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken() },
-      body: JSON.stringify(item.payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (response.status === 200 || response.status === 201) {
-          item.status = 'sent';
-          item.receipt = data.receipt;
-          item.detail = '';
-        } else if (response.status === 409 || response.status === 422 || response.status === 400) {
-          item.status = 'rejected';  // kept on the server for an operator, and here
-          item.receipt = data.receipt;
-          item.detail = data.detail || '';
-        } else {
-          retryLater(item, response.status === 403 || response.status === 401 ? text.login : text.retry);
-        }
-      });
-    }, function () {
-      retryLater(item, text.retry);
-    }).then(function () { return put('outbox', item); });
-  }
-
-  function retryLater(item, reason) {
-    item.attempts += 1;
-    item.next = Date.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, item.attempts - 1));
-    item.detail = reason;
-  }
-
-  function send() {
-    if (sending) return Promise.resolve();
-    sending = true;
-    return getAll('outbox').then(function (items) {
-      var due = mine(items).filter(function (item) { return item.status === 'waiting' && item.next <= Date.now(); });
-      return due.reduce(function (chain, item) {
-        return chain.then(function () { return sendOne(item); });
-      }, Promise.resolve());
-    }).catch(function () { return undefined; }).then(function () {
-      sending = false;
-      return render().then(schedule);
-    });
-  }
-
-  function schedule() {
-    return getAll('outbox').then(function (items) {
-      var waiting = mine(items).filter(function (item) { return item.status === 'waiting'; });
-      clearTimeout(timer);
-      if (!waiting.length) return;
-      var next = Math.min.apply(null, waiting.map(function (item) { return item.next; }));
-      timer = setTimeout(send, Math.max(500, next - Date.now()));
-    });
-  }
 
   /* --- network state and installation ------------------------------------------------ */
 
@@ -251,35 +178,30 @@
 
   window.addEventListener('online', function () {
     showNetwork();
-    getAll('outbox').then(function (items) {
-      return Promise.all(mine(items).filter(function (item) { return item.status === 'waiting'; })
-        .map(function (item) { item.next = 0; return put('outbox', item); }));
-    }).then(send);
+    outbox.wake(true);
   });
   window.addEventListener('offline', showNetwork);
 
-  function install() {
-    if (!('serviceWorker' in navigator) || !window.caches) return Promise.resolve();
-    return navigator.serviceWorker.register(config.sw, { scope: '/' })
-      .then(function () { return navigator.serviceWorker.ready; })
-      .then(function () {
-        if (!navigator.onLine) return undefined;
-        // This page and its files, so that it opens with no network from now on.
-        return caches.open('kotan-luring').then(function (cache) {
-          return cache.addAll([location.pathname].concat(config.assets));
-        });
-      })
-      .then(function () {
-        document.getElementById('ready-state').textContent = text.ready;
-        document.documentElement.dataset.offlineReady = '1';
-      });
+  function load() {
+    showNetwork();
+    return store.get('drafts', config.form).then(function (saved) {
+      draft = saved || freshDraft();
+      showDraft();
+      return outbox.render(outboxList);
+    }).then(function () {
+      // Back from the login page (or a new visit): whatever waited for a session goes now.
+      return outbox.wake(false);
+    });
   }
 
-  showNetwork();
-  get('drafts', config.form).then(function (saved) {
-    draft = saved || freshDraft();
-    showDraft();
-    return render();
-  }).then(send);
-  install().catch(function () { return undefined; });
+  // Restored from the back/forward cache: another page may have sent or changed things.
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) load();
+  });
+
+  load();
+  KotanOutbox.install(config, [location.pathname].concat(config.assets)).then(function () {
+    document.getElementById('ready-state').textContent = text.ready;
+    document.documentElement.dataset.offlineReady = '1';
+  }).catch(function () { return undefined; });
 })();

@@ -5,7 +5,8 @@
 // SI-KOTAN {{ version }}
 'use strict';
 const CACHE = 'kotan-luring';
-const PAGE = /^\/(isi\/[^/]+|pengisian\/\d+\/[^/]+)\/luring\/$/;
+// The offline questionnaires and the enumerator's list of assignments (its outbox view).
+const PAGE = /^\/((isi\/[^/]+|pengisian\/\d+\/[^/]+)\/luring\/|pengisian\/)$/;
 const NETWORK_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', () => self.skipWaiting());
