@@ -3,13 +3,14 @@ the enumerator's list prepared and opened with no signal, the back/forward cache
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Evidence, Response
@@ -170,6 +171,40 @@ def test_the_enumerators_list_prepares_every_unit_and_opens_with_no_signal(
     assert Response.objects.count() == 0
     context.set_offline(False)
     expect(page.locator("#outbox li[data-uuid]")).to_contain_text("Terkirim", timeout=15_000)
+    assert Response.objects.count() == 1
+    context.close()
+
+
+def test_the_outbox_waits_as_long_as_the_server_asks(
+    cast: Cast,
+    batanghari: Assignment,  # noqa: F811
+    live_server: Any,
+    browser: Browser,
+) -> None:
+    link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="fam")
+    context = browser.new_context(viewport=PHONE, locale="id-ID", service_workers="block")
+    page = context.new_page()
+    attempts: list[float] = []
+
+    def busy_once(route: Route) -> None:
+        attempts.append(time.monotonic())
+        if len(attempts) == 1:
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "5"},
+                json={"code": "rate.limited", "detail": "", "location": "", "problems": []},
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/submissions/**", busy_once)
+    page.goto(f"{live_server}/isi/{link.token}/luring/")
+    _answer(page, "KEL1_01", "Setuju / sering")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("dicoba lagi otomatis")
+    expect(page.locator("#outbox li[data-uuid]")).to_contain_text("Terkirim", timeout=20_000)
+    assert len(attempts) == 2
+    assert attempts[1] - attempts[0] >= 4.5  # Retry-After, not the first backoff of 2 s
     assert Response.objects.count() == 1
     context.close()
 
