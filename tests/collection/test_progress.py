@@ -592,3 +592,45 @@ def test_raw_submission_problems_are_the_stored_details(
     [issue] = progress.raw_issues([raw], period)
     assert issue.problems == tuple(e["detail"] for e in raw.errors)
     assert issue.unit == "Instansi pemerintah"
+
+
+# --- one assignment: institutions and links -------------------------------------------------
+
+
+def test_progress_per_institution_lists_links_offices_and_the_rest(
+    cast: Cast, period: Period
+) -> None:
+    batanghari = assignment(period, "15.04")
+    kesbangpol = actions.create_link(
+        actor=cast.citra,
+        assignment=batanghari,
+        unit_code="gov",
+        institution=cast.kesbangpol_batanghari,
+        max_uses=2,
+    )
+    unused = actions.create_link(
+        actor=cast.citra, assignment=batanghari, unit_code="edu", label="SMA 1", max_uses=None
+    )
+    data = payload({"link": kesbangpol.token}, answers=ANSWERS["gov"])
+    assert ingest_submission(data).status == 201
+    fill(batanghari, "fam", 2)
+    rows = {r.name: r for r in progress.institution_progress(batanghari)}
+    assert (rows[cast.kesbangpol_batanghari.name].filled, rows["SMA 1"].filled) == (1, 0)
+    assert rows[cast.kesbangpol_batanghari.name].state == "partial"
+    assert rows[cast.kesbangpol_batanghari.name].expected == 2
+    assert rows["SMA 1"].state == "none" and unused.max_uses is None
+    other = rows["Lainnya, tanpa tautan"]
+    assert (other.filled, other.unit, other.state) == (2, "Keluarga", "received")
+
+
+def test_an_office_without_a_link_is_listed_with_its_responses_by_name(
+    cast: Cast, period: Period
+) -> None:
+    batanghari = assignment(period, "15.04")
+    office = cast.kesbangpol_batanghari
+    rows = {r.name: r for r in progress.institution_progress(batanghari)}
+    assert rows[office.name].state == "no_link"
+    fill(batanghari, "gov", 1, institution=office.name.upper())
+    rows = {r.name: r for r in progress.institution_progress(batanghari)}
+    assert (rows[office.name].filled, rows[office.name].state) == (1, "received")
+    assert "Lainnya, tanpa tautan" not in rows

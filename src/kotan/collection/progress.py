@@ -611,7 +611,8 @@ INSTITUTION_STATES: dict[str, Promise] = {
     "partial": gettext_lazy("Sebagian"),
     "none": gettext_lazy("Belum ada jawaban"),
     "no_link": gettext_lazy("Belum ada tautan"),
-    "open": gettext_lazy("Tanpa batas"),
+    "open": gettext_lazy("Tanpa batas penggunaan"),
+    "received": gettext_lazy("Terisi tanpa tautan"),
 }
 
 
@@ -621,10 +622,11 @@ class InstitutionRow:
 
     name: str
     unit: str
-    source: str  # "link" | "institution" (an office of the regency) | "other" (no link)
+    # "link"; "institution": an office of the regency without a link (e.g. a Kesbangpol not
+    # yet reached); "other": every other response of a unit sent without a link
+    source: str
     filled: int
     expected: int | None  # a link's use limit; None: not limited or not known
-    link_id: int | None = None
 
     @property
     def state(self) -> str:
@@ -632,6 +634,8 @@ class InstitutionRow:
             return "no_link"
         if self.filled == 0:
             return "none"
+        if self.source != "link":
+            return "received"
         if self.expected is None:
             return "open"
         return "complete" if self.filled >= self.expected else "partial"
@@ -642,9 +646,9 @@ class InstitutionRow:
 
 
 def institution_progress(assignment: Assignment) -> list[InstitutionRow]:
-    """Per respondent link (its institution or label), per office of the regency without a
-    link (e.g. a Kesbangpol not yet reached), and per institution named in responses sent
-    without a link (enumerator, Excel, paper, ODK). Four queries."""
+    """Every respondent link (its institution or label) against its use limit, every office
+    of the regency without a link (its responses found by name), then per unit the other
+    responses sent without a link (enumerator, Excel, paper, ODK). Four queries."""
     from kotan.accounts.models import Organization
 
     counted = Response.objects.filter(assignment=assignment, excluded=False).order_by()
@@ -658,29 +662,32 @@ def institution_progress(assignment: Assignment) -> list[InstitutionRow]:
             linked_orgs.add(link.institution_id)
         name = link.institution.name if link.institution else (link.label or link.unit.name)
         rows.append(
-            InstitutionRow(
-                name, link.unit.name, "link", by_link.get(link.pk, 0), link.max_uses, link.pk
-            )
+            InstitutionRow(name, link.unit.name, "link", by_link.get(link.pk, 0), link.max_uses)
         )
-    unlinked: dict[tuple[str, str], int] = defaultdict(int)
     unit_names = dict(assignment.period.instrument.units.values_list("pk", "name"))
+    unlinked: dict[tuple[str, int], int] = defaultdict(int)
     for name, unit_id, n in (
         counted.filter(link__isnull=True)
         .values_list("institution_name", "unit_id")
         .annotate(n=Count("pk"))
     ):
-        unlinked[(name.strip(), unit_names.get(unit_id, ""))] += n
+        unlinked[(name.strip().casefold(), unit_id)] += n
     offices = Organization.objects.filter(
         kind=Organization.Kind.INSTITUTION, regency=assignment.regency, is_active=True
     ).exclude(pk__in=linked_orgs)
     for office in offices.order_by("name"):
-        mine = [key for key in unlinked if key[0].casefold() == office.name.casefold()]
+        mine = [key for key in unlinked if key[0] == office.name.casefold()]
         filled = sum(unlinked.pop(key) for key in mine)
-        rows.append(
-            InstitutionRow(office.name, mine[0][1] if mine else "", "institution", filled, None)
-        )
-    for (name, unit), n in sorted(unlinked.items()):
-        rows.append(InstitutionRow(name or _("(tanpa nama instansi)"), unit, "other", n, None))
+        unit = unit_names.get(mine[0][1], "") if mine else ""
+        rows.append(InstitutionRow(office.name, unit, "institution", filled, None))
+    others: dict[int, int] = defaultdict(int)
+    for (_name, unit_id), n in unlinked.items():
+        others[unit_id] += n
+    for unit_id, name in unit_names.items():
+        if others.get(unit_id):
+            rows.append(
+                InstitutionRow(_("Lainnya, tanpa tautan"), name, "other", others[unit_id], None)
+            )
     return rows
 
 

@@ -177,6 +177,7 @@ def _safe_next(request: HttpRequest) -> bool:
 
 # --- one assignment: its responses, send-backs and institutions ---------------------------
 
+RESPONSES_PAGE_SIZE = 25  # each a card on a phone
 RESPONSE_STATUSES = (
     ("included", gettext_lazy("Dihitung")),
     ("excluded", gettext_lazy("Dikecualikan")),
@@ -204,7 +205,7 @@ def assignment_responses(request: HttpRequest, pk: int) -> HttpResponse:
         channel=channel if channel in Channel.values else "",
         status=status,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = Paginator(rows, RESPONSES_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(
         request,
         "collection/progress/assignment.html",
