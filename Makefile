@@ -106,3 +106,8 @@ bench-ingest: install
 ## Time to produce a Monev visit report (6 sessions x 15 points, 30 follow-ups), DOCX and PDF.
 bench-report: install
 	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly
+
+## Faults under load on a throw-away PostgreSQL cluster and gunicorn (about 3 minutes, < 6).
+.PHONY: fault
+fault: install
+	$(BIN)/python benchmarks/fault.py
