@@ -343,3 +343,17 @@ def test_send_back_history_keeps_every_reason(
     assert page.status_code == 200
     assert "Kuota keluarga belum terpenuhi" in page.text
     assert "Bukti Perda belum diunggah" in page.text
+
+
+def test_a_failed_correction_attempt_is_not_resolved_on_its_own(
+    cast: Cast, batanghari: Assignment
+) -> None:
+    raw = invalid_raw({"assignment": batanghari.pk})
+    attempt = desk.correct_submission(actor=cast.citra, raw=raw, payload=dict(body_of(raw))).raw
+    assert attempt is not None and attempt.corrects_id == raw.pk
+    with pytest.raises(TransitionError):
+        desk.reject_submission(actor=cast.citra, raw=attempt, reason="Ganda")
+    fixed = {**body_of(raw), "answers": {"MAS1_01": "3"}}
+    assert desk.correct_submission(actor=cast.citra, raw=raw, payload=fixed).ok
+    raw.refresh_from_db()
+    assert raw.resolution == "corrected" and raw.corrections.count() == 2

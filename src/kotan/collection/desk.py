@@ -64,6 +64,10 @@ register_messages(
             "Koreksi harus menyebut tautan atau penugasan yang ada di wilayah Anda.",
             "The correction must name a link or an assignment in your area.",
         ),
+        "desk.attempt": (
+            "Ini percobaan koreksi yang gagal; selesaikan kiriman aslinya.",
+            "This is a failed correction attempt; resolve the original submission.",
+        ),
         "desk.not_excluded": (
             "Jawaban ini tidak dikecualikan.",
             "This response is not excluded.",
@@ -247,6 +251,13 @@ def _check_manager(actor: User, raw: RawSubmission) -> None:
         raise TransitionError([Problem("transition.role", "desk")])
     if not visible_to(actor, raw):
         raise TransitionError([Problem("transition.scope", "")])
+    if is_attempt(raw):
+        raise TransitionError([Problem("desk.attempt", "")])
+
+
+def is_attempt(raw: RawSubmission) -> bool:
+    """A failed correction: resolved through the submission it tried to correct."""
+    return raw.corrects_id is not None and raw.status == RawSubmission.Status.INVALID
 
 
 def _reason(text: str) -> str:
@@ -332,6 +343,7 @@ def correct_submission(*, actor: User, raw: RawSubmission, payload: Any) -> Corr
         new = RawSubmission.objects.filter(receipt_number=result.receipt_number).first()
         if new is not None and new.pk != raw.pk:
             RawSubmission.objects.filter(pk=new.pk, corrects__isnull=True).update(corrects=raw)
+            new.refresh_from_db()
         if not result.ok:
             return Correction(result, new)
         locked = _lock_open(raw)

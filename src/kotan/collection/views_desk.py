@@ -163,6 +163,14 @@ def _raw_or_404(request: HttpRequest, pk: int) -> RawSubmission:
     return raw
 
 
+# Control characters shown as their visible symbols (U+2400…), so that a NUL can be seen.
+_CONTROL = {c: 0x2400 + c for c in range(32) if chr(c) not in "\n\t"} | {127: 0x2421}
+
+
+def _visible(body: bytes) -> str:
+    return body.decode("utf-8", "replace").translate(_CONTROL)
+
+
 def _editable_text(raw: RawSubmission) -> str:
     """The payload offered for correction: the JSON without its UUID (a new one is made)."""
     if isinstance(raw.payload, dict):
@@ -205,11 +213,11 @@ def _detail(
             "original": original,
             "payload_text": text[:SHOWN_CHARS],
             "payload_cut": len(text) > SHOWN_CHARS,
-            "body_text": body[:SHOWN_BYTES].decode("utf-8", "replace") if not shown else "",
+            "body_text": _visible(body[:SHOWN_BYTES]) if not shown else "",
             "body_cut": len(body) > SHOWN_BYTES,
             "body_kept": len(body),
             "corrections": list(
-                raw.corrections.select_related("submitted_by").order_by("-received_at")
+                raw.corrections.select_related("submitted_by", "response").order_by("-received_at")
             ),
             "correction": correction or CorrectionForm(initial={"payload": _editable_text(raw)}),
             "reject": reject or RejectForm(),
