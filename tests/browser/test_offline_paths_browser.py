@@ -141,6 +141,13 @@ def test_the_enumerators_list_prepares_every_unit_and_opens_with_no_signal(
     log_in(page, base, "eko")
     page.goto(f"{base}/pengisian/")
     expect(page.locator("html[data-offline-ready='1']")).to_have_count(1)
+    # The browser reads the manifest without complaint: SI-KOTAN can go on the home screen.
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    cdp.detach()
+    assert manifest["url"].endswith("/static/kotan/manifest.webmanifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    assert '"start_url": "/pengisian/"' in manifest["data"]
     units = page.locator("[data-offline-url]").count()
     assert units >= 5  # eko's regency and the one his BNNK covers, every unit of each
     page.get_by_role("button", name="Siapkan semua untuk luring").click()
