@@ -182,6 +182,45 @@ def test_the_enumerators_list_prepares_every_unit_and_opens_with_no_signal(
     context.close()
 
 
+def test_documents_refused_on_the_device_or_by_the_server_are_named(
+    cast: Cast,
+    batanghari: Assignment,  # noqa: F811
+    live_server: Any,
+    browser: Browser,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov")
+    context = browser.new_context(viewport=PHONE, locale="id-ID", service_workers="block")
+    page = context.new_page()
+    page.goto(f"{live_server}/isi/{link.token}/luring/")
+    documents = page.get_by_label("Dokumen pendukung (Perda, SK, anggaran)")
+    documents.set_input_files(
+        files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
+    )
+    expect(page.locator("#bukti-error")).to_contain_text("hanya PDF, JPEG atau PNG")
+    expect(page.locator("#bukti-list li")).to_have_count(0)
+    documents.set_input_files(
+        files=[
+            {"name": "Perda.pdf", "mimeType": "application/pdf", "buffer": PDF},
+            {"name": "foto.png", "mimeType": "image/png", "buffer": b"not a picture"},
+        ]
+    )
+    expect(page.locator("#bukti-list li")).to_have_count(2)
+    _answer(page, "MAS1_01", "Setuju / sering")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    item = page.locator("#outbox li[data-uuid]")
+    expect(item).to_contain_text("Terkirim", timeout=15_000)
+    # Sent as a respondent, without an account: the questionnaire and the real PDF.
+    response = Response.objects.get()
+    assert [e.original_name for e in Evidence.objects.filter(response=response)] == ["Perda.pdf"]
+    expect(item).to_contain_text("Dokumen tidak diterima:")
+    expect(item).to_contain_text("foto.png")
+    expect(page.locator("#bukti-list li")).to_have_count(0)  # the next questionnaire is empty
+    context.close()
+
+
 def test_the_outbox_waits_as_long_as_the_server_asks(
     cast: Cast,
     batanghari: Assignment,  # noqa: F811
