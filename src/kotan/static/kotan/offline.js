@@ -194,6 +194,10 @@
     });
   }
 
+  // Back to this tab after signing in elsewhere: what waited for a session goes now.
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') outbox.wake(false);
+  });
   // Restored from the back/forward cache: another page may have sent or changed things.
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) load();

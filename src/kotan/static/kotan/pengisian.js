@@ -110,6 +110,10 @@
     showNetwork();
     return render().then(function () { return outbox.wake(false); }).then(markReady);
   }
+  // Back to this tab after signing in elsewhere: what waited for a session goes now.
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') outbox.wake(false);
+  });
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) load();
   });
