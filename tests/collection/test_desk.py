@@ -357,3 +357,20 @@ def test_a_failed_correction_attempt_is_not_resolved_on_its_own(
     assert desk.correct_submission(actor=cast.citra, raw=raw, payload=fixed).ok
     raw.refresh_from_db()
     assert raw.resolution == "corrected" and raw.corrections.count() == 2
+
+
+def test_desk_list_queries_do_not_grow_with_rows(
+    client: Client, cast: Cast, link: RespondentLink, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(cast.citra)
+    for _ in range(2):
+        invalid_raw({"link": link.token})
+        unparsable_raw({"link": link.token})
+    client.get(reverse("desk_list"))  # warm the session and the caches
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("desk_list"))
+    for _ in range(6):
+        invalid_raw({"link": link.token})
+        unparsable_raw({"link": link.token})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("desk_list")).status_code == 200

@@ -170,7 +170,8 @@ def scoped_unassigned(
     """Of the rows without an assignment, those the user is responsible for: routed into the
     user's scope (and ``period_id``), or, for the centre, every one not routed elsewhere."""
     unassigned = rows.filter(assignment__isnull=True)
-    routes = route(_refs_of(unassigned))
+    naming = unassigned.filter(Q(payload__has_key="link") | Q(payload__has_key="assignment"))
+    routes = route(_refs_of(naming))
     mine = _in_scope(user, routes.values())
     if period_id is not None:
         mine &= set(
