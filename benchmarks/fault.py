@@ -598,6 +598,8 @@ WITH per_q AS (
            count(DISTINCT r.id) FILTER (WHERE r.status = 'conflict') AS conflicts,
            count(DISTINCT r.id) FILTER (WHERE r.status = 'invalid') AS invalid,
            count(DISTINCT r.id) FILTER (WHERE r.status = 'received') AS received,
+           count(DISTINCT r.id) FILTER (
+               WHERE r.processed_at - r.received_at > interval '5 seconds') AS late,
            count(DISTINCT resp.id) AS responses,
            bool_or(r.receipt_number = s.receipt AND resp.id IS NOT NULL) AS receipt_found
     FROM fault_sent s
@@ -619,6 +621,7 @@ SELECT channel,
        count(*) FILTER (WHERE receipt <> '' AND responses > 0 AND NOT receipt_found)
            AS wrong_receipt,
        sum(received) AS stuck,
+       sum(late) AS parsed_late,
        sum(conflicts) AS conflicts,
        sum(invalid) AS invalid
 FROM per_q GROUP BY channel ORDER BY channel
@@ -637,6 +640,7 @@ COLUMNS = (
     "lost_response",
     "wrong_receipt",
     "stuck",
+    "parsed_late",
     "conflicts",
     "invalid",
 )
@@ -720,18 +724,28 @@ def window_statuses(
     return windows
 
 
+LEGEND = """columns: questionnaires the clients set out to send; sent (reached the sending step);
+  receipts received by clients; no_receipt (sent, no receipt by the end); refused (a final
+  answer without a receipt); raws / responses stored for their UUIDs; duplicates (more than
+  one response for one questionnaire); lost_raw / lost_response (a receipt, no raw submission /
+  no response); wrong_receipt (the receipt told is not the one stored); stuck (raw rows still
+  'received'); parsed_late (raw rows parsed more than 5 s after they were stored: finished by a
+  retry or by reprocess_pending after a crash or a hang); conflicts, invalid (raw rows)"""
+
+
 def print_table(title: str, counts: dict[str, dict[str, int]]) -> None:
     print(title)
-    head = f"{'channel':<8}" + "".join(f"{c:>14}" for c in COLUMNS)
-    print(head)
+    widths = [max(len(c), 5) + 2 for c in COLUMNS]
+    print(f"{'channel':<8}" + "".join(f"{c:>{w}}" for c, w in zip(COLUMNS, widths, strict=True)))
     total = Counter[str]()
-    for channel in ("api", "odk", "web"):
-        row = counts.get(channel)
+    for channel in ("api", "odk", "web", "all"):
+        row = counts.get(channel) if channel != "all" else total
         if row is None:
             continue
-        total.update(row)
-        print(f"{channel:<8}" + "".join(f"{row[c]:>14}" for c in COLUMNS))
-    print(f"{'all':<8}" + "".join(f"{total[c]:>14}" for c in COLUMNS))
+        if channel != "all":
+            total.update(row)
+        cells = zip(COLUMNS, widths, strict=True)
+        print(f"{channel:<8}" + "".join(f"{row[c]:>{w}}" for c, w in cells))
     print(f"database: {counts['database']}")
 
 
@@ -889,7 +903,16 @@ def run(
     for sent, seconds, status in sorted(probe.samples):
         where = "frozen" if sent < freeze.ended else "thawed"
         print(f"  sent at {sent:6.1f} s ({where}): {status or 'no answer'} after {seconds:.2f} s")
+    frozen = [(s, status) for sent, s, status in probe.samples if sent < freeze.ended]
+    print(
+        f"/health/ while frozen: {len(frozen)} probes; answered within 2 s: "
+        f"{sum(1 for s, status in frozen if status and s <= 2)}; answered 503: "
+        f"{sum(1 for _s, status in frozen if status == 503)}; no answer within 30 s: "
+        f"{sum(1 for _s, status in frozen if not status)}; slowest answer "
+        f"{max((s for s, status in frozen if status), default=0):.1f} s"
+    )
     print()
+    print(LEGEND)
     print_table("before reprocess_pending:", before)
     if stuck_before:
         print("stuck rows (status received):")
