@@ -714,6 +714,7 @@ def window_statuses(
     marks = [("before any fault", 0.0)] + [(f.name, f.at) for f in faults]
     marks.append(("after the last fault", faults[-1].ended))
     marks.append(("retries only (no new questionnaires)", burst_end))
+    marks.sort(key=lambda mark: mark[1])
     windows: list[tuple[str, dict[str, Counter[int]]]] = [(name, {}) for name, _ in marks]
     starts = [at for _, at in marks]
     for log_ in logs:
@@ -789,8 +790,8 @@ def main() -> int:
     parser.add_argument("--freeze", type=float, default=20, help="seconds PostgreSQL is frozen")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--api", type=int, default=6, help="JSON API client threads")
-    parser.add_argument("--odk", type=int, default=2, help="OpenRosa client threads")
-    parser.add_argument("--web", type=int, default=3, help="web form client threads")
+    parser.add_argument("--odk", type=int, default=1, help="OpenRosa client threads")
+    parser.add_argument("--web", type=int, default=2, help="web form client threads")
     parser.add_argument("--think", type=float, default=0.05, help="pause between questionnaires")
     parser.add_argument("--pg-port", type=int, default=55439)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
