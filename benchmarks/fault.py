@@ -818,9 +818,13 @@ def main() -> int:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 2
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the clean-up is not interrupted
+        log("stopping gunicorn and PostgreSQL")
         for server in servers:
             server.stop()
+        log("gunicorn stopped")
         cluster.stop()
+        log("cluster stopped")
         if args.keep:
             log(f"kept {base}")
         else:
