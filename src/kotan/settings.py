@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "kotan.core.limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kotan.core.watchdog.DatabaseWatchdogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kotan.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,3 +295,11 @@ SESSION_REMEMBER_DAYS = envint("KOTAN_REMEMBER_DEVICE_DAYS", 30, minimum=1)
 CSRF_FAILURE_VIEW = "kotan.core.errors.csrf_failure"
 # /health/ gives the database this long before answering 503.
 KOTAN_HEALTH_TIMEOUT = 2.0
+# A database that stops answering (frozen, not refused) is found by a watchdog thread per
+# worker, which answers 503 and frees workers waiting on it (kotan.core.watchdog).
+KOTAN_DB_WATCHDOG = envbool(
+    "KOTAN_DB_WATCHDOG",
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING,
+)
+# SELECT 1 slower than this counts as a database that stopped answering.
+KOTAN_DB_WATCHDOG_SECONDS = envint("KOTAN_DB_WATCHDOG_MS", 1000, minimum=100) / 1000
