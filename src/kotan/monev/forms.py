@@ -15,6 +15,7 @@ from kotan.collection.forms_form import MultipleFileInput
 from kotan.core.problems import ProblemsError
 from kotan.instruments.models import Variable
 from kotan.monev.models import FollowUp, Method, Point, Session, TeamMember, Theme, Visit
+from kotan.monev.texts import NOTE_MAX, text_field
 from kotan.regions.models import Province
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -142,20 +143,14 @@ class FollowUpForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=FollowUp.Status.choices)
-    note = forms.CharField(
-        label=_("Catatan"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Wajib bila dibatalkan."),
+    note = text_field(
+        NOTE_MAX, label=_("Catatan"), required=False, help_text=_("Wajib bila dibatalkan.")
     )
 
 
 class NoteForm(forms.Form):
     noted_on = forms.DateField(label=_("Tanggal"), widget=DATE)
-    text = forms.CharField(
-        label=_("Kemajuan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = text_field(NOTE_MAX, rows=3, label=_("Kemajuan"))
 
 
 class MultipleFileField(forms.FileField):
@@ -177,17 +172,8 @@ class EvidenceForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Alasan dibuka kembali (wajib)"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = text_field(NOTE_MAX, label=_("Alasan dibuka kembali (wajib)"))
 
 
 class VerifyForm(forms.Form):
-    note = forms.CharField(
-        label=_("Catatan verifikasi"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = text_field(NOTE_MAX, label=_("Catatan verifikasi"), required=False)

@@ -15,6 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.models import Organization
+from kotan.monev.texts import (
+    LABEL_MAX,
+    LINE_MAX,
+    LIST_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PARAGRAPH_MAX,
+    POINT_MAX,
+    RECEIVED_BY_MAX,
+    LimitedCharField,
+    LimitedTextField,
+    length_check,
+    text_checks,
+)
 from kotan.regions.models import Province, Regency
 
 
@@ -43,11 +57,11 @@ class Visit(models.Model):
         CANCELLED = "dibatalkan", _("Dibatalkan")
 
     year = models.PositiveIntegerField(_("tahun periode"))
-    period_label = models.CharField(_("periode"), max_length=100, blank=True)
-    title = models.CharField(_("judul"), max_length=300)
-    organizer = models.CharField(
+    period_label = LimitedCharField(_("periode"), max_length=LABEL_MAX, blank=True)
+    title = LimitedCharField(_("judul"), max_length=LINE_MAX)
+    organizer = LimitedCharField(
         _("pelaksana"),
-        max_length=300,
+        max_length=LINE_MAX,
         blank=True,
         help_text=_("Misalnya: Direktorat Peran Serta Masyarakat BNN RI."),
     )
@@ -59,7 +73,7 @@ class Visit(models.Model):
     regencies = models.ManyToManyField(
         Regency, blank=True, related_name="monev_visits", verbose_name=_("kabupaten/kota")
     )
-    purpose = models.TextField(_("tujuan"), blank=True)
+    purpose = LimitedTextField(_("tujuan"), max_length=PARAGRAPH_MAX, blank=True)
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
     )
@@ -85,7 +99,11 @@ class Visit(models.Model):
                 condition=models.Q(starts_on__lte=models.F("ends_on")),
                 name="monev_visit_dates",
                 violation_error_message=_("Tanggal selesai tidak boleh sebelum tanggal mulai."),
-            )
+            ),
+            length_check("visit", "period_label", LABEL_MAX),
+            length_check("visit", "title", LINE_MAX),
+            length_check("visit", "organizer", LINE_MAX),
+            *text_checks("visit", "purpose", PARAGRAPH_MAX),
         ]
 
     def __str__(self) -> str:
@@ -112,8 +130,8 @@ class TeamMember(models.Model):
         related_name="+",
         verbose_name=_("akun"),
     )
-    name = models.CharField(_("nama"), max_length=200, blank=True)
-    position = models.CharField(_("jabatan/unit"), max_length=200, blank=True)
+    name = LimitedCharField(_("nama"), max_length=NAME_MAX, blank=True)
+    position = LimitedCharField(_("jabatan/unit"), max_length=NAME_MAX, blank=True)
     role = models.CharField(_("peran dalam tim"), max_length=15, choices=Role.choices)
     order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
 
@@ -129,7 +147,9 @@ class TeamMember(models.Model):
                 condition=models.Q(user__isnull=False) | ~models.Q(name=""),
                 name="monev_member_named",
                 violation_error_message=_("Pilih akun atau tulis nama anggota tim."),
-            )
+            ),
+            length_check("teammember", "name", NAME_MAX),
+            length_check("teammember", "position", NAME_MAX),
         ]
 
     def __str__(self) -> str:
@@ -154,19 +174,22 @@ class Session(models.Model):
         Visit, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("kunjungan")
     )
     order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
-    venue = models.CharField(_("tempat"), max_length=300)
+    venue = LimitedCharField(_("tempat"), max_length=LINE_MAX)
     held_on = models.DateField(_("tanggal"))
     institutions = models.ManyToManyField(
         Organization, blank=True, related_name="monev_sessions", verbose_name=_("instansi")
     )
-    other_institutions = models.CharField(
+    other_institutions = LimitedCharField(
         _("instansi lain"),
-        max_length=500,
+        max_length=LIST_MAX,
         blank=True,
         help_text=_("Instansi yang belum terdaftar, dipisah koma."),
     )
-    received_by = models.TextField(
-        _("diterima oleh"), blank=True, help_text=_("Jabatan orang yang menerima tim.")
+    received_by = LimitedTextField(
+        _("diterima oleh"),
+        max_length=RECEIVED_BY_MAX,
+        blank=True,
+        help_text=_("Jabatan orang yang menerima tim."),
     )
     methods = models.JSONField(_("metode"), default=list, blank=True)
 
@@ -177,6 +200,11 @@ class Session(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("sesi kunjungan")
         verbose_name_plural = _("sesi kunjungan")
+        constraints = [
+            length_check("session", "venue", LINE_MAX),
+            length_check("session", "other_institutions", LIST_MAX),
+            *text_checks("session", "received_by", RECEIVED_BY_MAX),
+        ]
 
     def __str__(self) -> str:
         return self.venue
@@ -203,7 +231,7 @@ class Point(models.Model):
     )
     order = models.PositiveIntegerField(default=0, verbose_name=_("urutan"))
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
-    text = models.TextField(_("isi"))
+    text = LimitedTextField(_("isi"), max_length=POINT_MAX)
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="points", verbose_name=_("tema kendala")
     )
@@ -224,6 +252,7 @@ class Point(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("pointer")
         verbose_name_plural = _("pointer")
+        constraints = text_checks("point", "text", POINT_MAX)
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -248,14 +277,14 @@ class FollowUp(models.Model):
     point = models.ForeignKey(
         Point, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("poin")
     )
-    action = models.TextField(_("tindakan"))
+    action = LimitedTextField(_("tindakan"), max_length=PARAGRAPH_MAX)
     owner = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="monev_follow_ups",
         verbose_name=_("instansi penanggung jawab"),
     )
-    owner_person = models.CharField(_("penanggung jawab (orang)"), max_length=200, blank=True)
+    owner_person = LimitedCharField(_("penanggung jawab (orang)"), max_length=NAME_MAX, blank=True)
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -304,6 +333,10 @@ class FollowUp(models.Model):
         verbose_name = _("tindak lanjut")
         verbose_name_plural = _("tindak lanjut")
         indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            *text_checks("followup", "action", PARAGRAPH_MAX),
+            length_check("followup", "owner_person", NAME_MAX),
+        ]
 
     def __str__(self) -> str:
         return self.action[:80]
@@ -341,7 +374,7 @@ class FollowUpNote(models.Model):
     )
     kind = models.CharField(_("jenis"), max_length=15, choices=Kind.choices)
     noted_on = models.DateField(_("tanggal"))
-    text = models.TextField(_("catatan"), blank=True)
+    text = LimitedTextField(_("catatan"), max_length=NOTE_MAX, blank=True)
     status_to = models.CharField(
         max_length=12, choices=FollowUp.Status.choices, blank=True, verbose_name=_("status menjadi")
     )
@@ -361,6 +394,7 @@ class FollowUpNote(models.Model):
         ordering = ["-noted_on", "-pk"]
         verbose_name = _("catatan tindak lanjut")
         verbose_name_plural = _("catatan tindak lanjut")
+        constraints = text_checks("followupnote", "text", NOTE_MAX)
 
     def __str__(self) -> str:
         return f"{self.noted_on} {self.get_kind_display()}"
