@@ -107,6 +107,11 @@ bench-ingest: install
 bench-report: install
 	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly
 
+## Monev report of a 60-point visit with every text at its limit, against short texts.
+.PHONY: bench-monev
+bench-monev: install
+	$(BIN)/python benchmarks/monev_report.py
+
 ## Faults under load on a throw-away PostgreSQL cluster and gunicorn (about 3 minutes, < 6).
 .PHONY: fault
 fault: install
