@@ -252,7 +252,7 @@ class Point(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("pointer")
         verbose_name_plural = _("pointer")
-        constraints = text_checks("point", "text", POINT_MAX)
+        constraints = text_checks("point", "text", POINT_MAX)  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -394,7 +394,7 @@ class FollowUpNote(models.Model):
         ordering = ["-noted_on", "-pk"]
         verbose_name = _("catatan tindak lanjut")
         verbose_name_plural = _("catatan tindak lanjut")
-        constraints = text_checks("followupnote", "text", NOTE_MAX)
+        constraints = text_checks("followupnote", "text", NOTE_MAX)  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return f"{self.noted_on} {self.get_kind_display()}"

@@ -158,23 +158,23 @@ class LimitedCharField(models.CharField):
         # CharField appends Django's MaxLengthValidator; one message is enough.
         self.__dict__["validators"] = _limited(self.validators, self.max_length or 0, False)
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return _form_field(super().formfield(**kwargs), self.max_length or 0, multiline=False)
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return _form_field(super().formfield(**kwargs), self.max_length or 0, multiline=False)  # type: ignore[arg-type]
 
 
 class LimitedTextField(models.TextField):
     """A multi-line text whose ``max_length`` (required) and lines the model checks too."""
 
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+        super().__init__(*args, max_length=max_length, **kwargs)  # type: ignore[misc]
         self.__dict__["validators"] = _limited(self.validators, max_length, True)
 
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return normal_lines(value) if isinstance(value, str) else value
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return _form_field(super().formfield(**kwargs), self.max_length or 0, multiline=True)
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return _form_field(super().formfield(**kwargs), self.max_length or 0, multiline=True)  # type: ignore[arg-type]
 
 
 def length_check(model: str, field: str, limit: int) -> models.CheckConstraint:
