@@ -16,7 +16,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kotan.accounts.actions import acting_as
@@ -664,11 +664,15 @@ def ingest_submission(
     return _parse_and_store(raw, user)
 
 
-def reprocess_pending(older_than: timedelta = timedelta(seconds=0)) -> list[IngestResult]:
-    """Parse raw submissions left unprocessed (e.g. by a crash after storing them)."""
+def reprocess_pending(
+    older_than: timedelta = timedelta(seconds=0), rows: QuerySet[RawSubmission] | None = None
+) -> list[IngestResult]:
+    """Parse raw submissions left unprocessed (e.g. by a crash after storing them); ``rows``
+    narrows them (an operator's scope)."""
     cutoff = timezone.now() - older_than
     results = []
-    for raw in RawSubmission.objects.filter(status="received", received_at__lte=cutoff):
+    pending = RawSubmission.objects.all() if rows is None else rows
+    for raw in pending.filter(status="received", received_at__lte=cutoff):
         results.append(_parse_and_store(raw, raw.submitted_by))
     return results
 

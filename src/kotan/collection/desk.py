@@ -401,10 +401,5 @@ def reprocess_in_scope(user: User, older_than: timedelta = STUCK_AFTER) -> int:
     ``reprocess_pending`` itself. Returns how many were processed."""
     if user_scope(user).level == Level.NATIONAL:
         return len(actions.reprocess_pending(older_than=older_than))
-    done = 0
-    for raw in stuck_queryset(user, older_than).select_related("submitted_by"):
-        # The same step as reprocess_pending, for the rows of this scope only; a row another
-        # worker processed meanwhile is claimed by nobody twice (guarded UPDATE).
-        actions._parse_and_store(raw, raw.submitted_by)
-        done += 1
-    return done
+    rows = stuck_queryset(user, older_than).select_related("submitted_by")
+    return len(actions.reprocess_pending(older_than=older_than, rows=rows))
