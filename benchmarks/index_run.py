@@ -12,7 +12,7 @@ asserts nothing.
    contain "bench", so a mistaken URL can never reach real data) and migrates it.
 2. Sets up, with the project's own actions: a national admin, one BNNP per province, the
    published example instrument, a period with all 514 regencies assigned.
-3. Loads the synthetic national set (``kotan.scoring.synthetic``: 514 regencies × 180
+3. Loads the synthetic national set (``kotan.method.synthetic``: 514 regencies × 180
    respondents, seed 1) through a FAST PATH THAT EXISTS ONLY FOR THIS BENCHMARK: raw
    submissions, responses and answers are bulk inserted directly (COPY on PostgreSQL), not
    through ``ingest_submission``, which would take hours for 92,520 questionnaires. Then
@@ -101,8 +101,8 @@ def _setup(regencies: int) -> tuple[Any, Any]:
     from kotan.accounts.models import Role
     from kotan.collection import actions as collection
     from kotan.instruments.demo import load_demo_instrument
+    from kotan.method.synthetic import pick_regencies
     from kotan.regions.models import Province, Regency
-    from kotan.scoring.synthetic import pick_regencies
 
     bnn = accounts.create_organization(actor=None, name="BNN RI", kind="bnn_ri")
     admin = accounts.create_user(
@@ -139,7 +139,7 @@ def _load_answers(period: Any, respondents: int) -> tuple[int, int]:
     from kotan.collection.models import Answer, Assignment, RawSubmission, Response
     from kotan.instruments.models import ObservationUnit
     from kotan.instruments.queries import instrument_spec
-    from kotan.scoring.synthetic import SyntheticSettings, generate_rows
+    from kotan.method.synthetic import SyntheticSettings, generate_rows
 
     spec = instrument_spec(period.instrument)
     assignment_of = dict(
@@ -251,8 +251,8 @@ def main() -> None:
     from django.db import connection, connections
 
     from kotan.instruments.queries import instrument_spec
+    from kotan.method.engine import ScoringOptions, score
     from kotan.scoring import runs
-    from kotan.scoring.engine import ScoringOptions, score
 
     try:
         started = time.perf_counter()

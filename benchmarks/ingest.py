@@ -21,7 +21,7 @@ On its own, the script
 
 Payloads carry every item asked of the ``gov`` unit (45 of the instrument's 60 items; no unit is
 asked all 60, and an answer to an item not asked is rejected as invalid), answered from the
-synthetic generator of `kotan.scoring.synthetic` without missing values.
+synthetic generator of `kotan.method.synthetic` without missing values.
 """
 
 from __future__ import annotations
@@ -353,9 +353,9 @@ def prepare_database(env: dict[str, str]) -> list[str]:
 
 def answer_pool(regencies: int = 20) -> list[dict[str, str]]:
     """Answer sets of the ``gov`` unit from the synthetic generator, with no missing value."""
-    from kotan.instruments.spec import EXAMPLE, load_yaml
-    from kotan.regions.reference import read_reference
-    from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
+    from kotan.method.reference import read_reference
+    from kotan.method.spec import EXAMPLE, load_yaml
+    from kotan.method.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
 
     spec = load_yaml(EXAMPLE.read_text(encoding="utf-8"))
     codes = pick_regencies([r.code for r in read_reference().regencies], regencies)
@@ -370,7 +370,7 @@ def answer_pool(regencies: int = 20) -> list[dict[str, str]]:
 
 def items_per_unit() -> tuple[int, dict[str, int]]:
     """Items of the example instrument, and how many of them each unit is asked."""
-    from kotan.instruments.spec import EXAMPLE, load_yaml
+    from kotan.method.spec import EXAMPLE, load_yaml
 
     spec = load_yaml(EXAMPLE.read_text(encoding="utf-8"))
     asked = {u.code: sum(u.code in item.units for item in spec.items) for u in spec.units}

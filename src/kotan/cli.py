@@ -7,10 +7,10 @@ import sys
 
 
 def main() -> None:
-    from kotan.commands import is_file_command
+    from kotan.method.commands import is_file_command
 
     if is_file_command(sys.argv):
-        from kotan.commands import main as file_main
+        from kotan.method.commands import main as file_main
 
         sys.exit(file_main(sys.argv))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotan.settings")

@@ -34,7 +34,7 @@ from kotan.accounts.models import Organization, Role, User
 from kotan.collection import actions as collection
 from kotan.collection.models import Assignment, Period, RespondentLink, Response
 from kotan.instruments import actions as instruments
-from kotan.instruments.spec import EXAMPLE, load_yaml
+from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.monev import actions as monev
 from kotan.monev.models import (
     FollowUp,

@@ -92,7 +92,7 @@ def test_pages_pass_axe_and_stay_under_the_weight_budget(
     cast: Cast, live_server: object, page: Page
 ) -> None:
     from kotan.instruments.actions import import_instrument, publish_instrument
-    from kotan.instruments.spec import load_yaml
+    from kotan.method.spec import load_yaml
     from tests.instruments.test_store import EXAMPLE
 
     instrument = publish_instrument(

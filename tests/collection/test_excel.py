@@ -22,7 +22,7 @@ from kotan.accounts.models import User
 from kotan.collection import actions, excel
 from kotan.collection.models import Answer, Assignment, Period, RawSubmission, Response
 from kotan.instruments.queries import instrument_spec
-from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header
+from kotan.method.synthetic import SyntheticSettings, generate_rows, header
 from tests.conftest import Cast
 
 GOV = ["MAS1_01", "MAS1_02", "MAS1_03"]

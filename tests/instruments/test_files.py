@@ -10,15 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kotan.core.problems import Problem
-from kotan.instruments.files import (
+from kotan.instruments.models import Instrument
+from kotan.method.problems import Problem
+from kotan.method.spec import EXAMPLE, InstrumentError, load_yaml
+from kotan.method.spec_files import (
     read_instrument_bytes,
     read_instrument_file,
     write_instrument_file,
 )
-from kotan.instruments.models import Instrument
-from kotan.instruments.spec import EXAMPLE, InstrumentError, load_yaml
-from kotan.instruments.xlsx import write_xlsx
+from kotan.method.spec_xlsx import write_xlsx
 
 # Words of the English system messages these problems used to carry.
 ENGLISH = ("No such file", "Errno", "Is a directory", "codec", "decode", "zip", "while parsing")

@@ -21,7 +21,7 @@ from kotan.instruments.models import (
     Variable,
 )
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
+from kotan.method.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
 from tests.conftest import Cast
 
 

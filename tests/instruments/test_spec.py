@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kotan.instruments.spec import (
+from kotan.method.spec import (
     InstrumentError,
     dump_yaml,
     load_yaml,
@@ -162,7 +162,7 @@ def test_the_shipped_example_instrument_has_the_public_ikotan_structure() -> Non
 
     import kotan
 
-    path = Path(kotan.__file__).parent / "instruments" / "data" / "ikotan_contoh.yaml"
+    path = Path(kotan.__file__).parent / "method" / "data" / "ikotan_contoh.yaml"
     spec = load_yaml(path.read_text(encoding="utf-8"))
     assert spec.is_example and "CONTOH" in spec.title
     weights = {v.code: v.weight for v in spec.variables}
@@ -425,7 +425,7 @@ def test_an_item_code_longer_than_its_column() -> None:
 
 def test_the_spec_limits_are_the_database_columns() -> None:
     from kotan.instruments import models
-    from kotan.instruments import spec as limits
+    from kotan.method import spec as limits
 
     def length(model: Any, field: str) -> int:
         return int(model._meta.get_field(field).max_length)
@@ -486,7 +486,7 @@ def test_the_new_published_preset_is_a_known_name() -> None:
 
 
 def test_custom_schemes_round_trip_through_yaml_exactly() -> None:
-    from kotan.scoring.categories import EqualIntervals, FixedBands
+    from kotan.method.categories import EqualIntervals, FixedBands
 
     for scheme in (fixed_scheme(), equal_scheme()):
         data = small()
@@ -607,7 +607,7 @@ def test_the_published_2022_table_must_lie_on_the_answer_scale() -> None:
 
 
 def test_a_custom_scheme_is_usable_by_the_engine() -> None:
-    from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringOptions, score
+    from kotan.method.engine import ResponseMatrix, ResponseRow, ScoringOptions, score
 
     data = small()
     data["categories"] = fixed_scheme()
@@ -639,7 +639,7 @@ def test_a_custom_scheme_is_usable_by_the_engine() -> None:
 def test_spec_digest_names_the_exact_content() -> None:
     import hashlib
 
-    from kotan.instruments.spec import spec_digest
+    from kotan.method.spec import spec_digest
 
     spec = spec_from_dict(small())
     digest = spec_digest(spec)

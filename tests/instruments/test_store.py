@@ -11,7 +11,7 @@ from django.db import transaction
 from kotan.instruments import actions
 from kotan.instruments.models import ImmutableInstrument, Instrument, Item, Variable
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import EXAMPLE, InstrumentError, InstrumentSpec, load_yaml
+from kotan.method.spec import EXAMPLE, InstrumentError, InstrumentSpec, load_yaml
 from tests.conftest import Cast
 
 
@@ -102,7 +102,7 @@ def test_a_new_year_starts_as_a_draft_copy(cast: Cast, spec: InstrumentSpec) -> 
 
 
 def custom_fixed(spec: InstrumentSpec) -> InstrumentSpec:
-    from kotan.scoring.categories import Band, FixedBands
+    from kotan.method.categories import Band, FixedBands
 
     return replace(
         spec,
@@ -119,8 +119,8 @@ def custom_fixed(spec: InstrumentSpec) -> InstrumentSpec:
 
 
 def test_a_custom_scheme_round_trips_through_the_database(cast: Cast, spec: InstrumentSpec) -> None:
-    from kotan.instruments.spec import spec_digest
-    from kotan.scoring.categories import Category, EqualIntervals
+    from kotan.method.categories import Category, EqualIntervals
+    from kotan.method.spec import spec_digest
 
     equal = replace(
         spec,
@@ -149,7 +149,7 @@ def test_reimporting_a_preset_over_a_custom_scheme_clears_it(
 
 
 def test_the_stored_scheme_drives_the_engine(cast: Cast, spec: InstrumentSpec) -> None:
-    from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringOptions, score
+    from kotan.method.engine import ResponseMatrix, ResponseRow, ScoringOptions, score
 
     instrument = actions.import_instrument(actor=cast.ani, spec=custom_fixed(spec))
     stored = instrument_spec(Instrument.objects.get(pk=instrument.pk))

@@ -10,8 +10,8 @@ from django.urls import reverse
 from kotan.instruments import actions
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import EXAMPLE, load_yaml
-from kotan.instruments.xlsx import read_xlsx
+from kotan.method.spec import EXAMPLE, load_yaml
+from kotan.method.spec_xlsx import read_xlsx
 from tests.conftest import Cast
 
 
@@ -122,7 +122,7 @@ def test_downloads_round_trip(cast: Cast, client: Client, published: Instrument)
 def test_the_detail_page_shows_the_content_digest_and_the_scheme(
     cast: Cast, client: Client, published: Instrument
 ) -> None:
-    from kotan.instruments.spec import spec_digest
+    from kotan.method.spec import spec_digest
 
     client.force_login(cast.fajar)
     page = client.get(reverse("instrument_detail", args=[published.pk])).content.decode()

@@ -12,23 +12,23 @@ import openpyxl
 import pytest
 
 import kotan
-from kotan.core.problems import Problem
-from kotan.instruments import xlsx
-from kotan.instruments.spec import (
+from kotan.method import spec_xlsx as xlsx
+from kotan.method.problems import Problem
+from kotan.method.spec import (
     InstrumentError,
     InstrumentSpec,
     load_yaml,
     spec_from_dict,
     spec_to_dict,
 )
-from kotan.instruments.xlsx import read_xlsx, write_xlsx
+from kotan.method.spec_xlsx import read_xlsx, write_xlsx
 
 SHEETS = ["Petunjuk", "Instrumen", "Pilihan jawaban", "Unit observasi", "Variabel"]
 SHEETS += ["Indikator", "Butir", "Kategori"]
 
 
 def example() -> InstrumentSpec:
-    path = Path(kotan.__file__).parent / "instruments" / "data" / "ikotan_contoh.yaml"
+    path = Path(kotan.__file__).parent / "method" / "data" / "ikotan_contoh.yaml"
     return load_yaml(path.read_text(encoding="utf-8"))
 
 
@@ -578,7 +578,7 @@ def with_categories(categories: Any) -> InstrumentSpec:
 
 
 def fixed() -> Any:
-    from kotan.scoring.categories import Band, FixedBands
+    from kotan.method.categories import Band, FixedBands
 
     return FixedBands(
         "custom",
@@ -592,7 +592,7 @@ def fixed() -> Any:
 
 
 def equal() -> Any:
-    from kotan.scoring.categories import Category, EqualIntervals
+    from kotan.method.categories import Category, EqualIntervals
 
     return EqualIntervals(
         "custom", "answer", (Category("a", "A"), Category("b", "B"), Category("c", "C"))
@@ -600,7 +600,7 @@ def equal() -> Any:
 
 
 def test_custom_schemes_round_trip_through_the_workbook_exactly() -> None:
-    from kotan.instruments.spec import dump_yaml
+    from kotan.method.spec import dump_yaml
 
     for scheme in (fixed(), equal()):
         spec = with_categories(scheme)

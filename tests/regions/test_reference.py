@@ -6,9 +6,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
+from kotan.method.reference import REFERENCE_FILE, ReferenceError, read_reference
 from kotan.regions.loading import sync_regions
 from kotan.regions.models import Province, Regency
-from kotan.regions.reference import REFERENCE_FILE, ReferenceError, read_reference
 
 pytestmark = pytest.mark.django_db
 

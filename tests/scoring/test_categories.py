@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kotan.scoring.categories import (
+from kotan.method.categories import (
     BOUNDARY_TOLERANCE,
     Band,
     Category,
@@ -242,9 +242,9 @@ def test_preset_2022_terbit_is_fixed_partial_bands_on_the_answer_scale() -> None
 
 
 def test_preset_names_are_read_from_one_place() -> None:
-    from kotan.commands import parser
-    from kotan.instruments.spec import CATEGORY_PRESETS
-    from kotan.scoring.categories import CUSTOM, PRESET_NAMES, PRESETS
+    from kotan.method.categories import CUSTOM, PRESET_NAMES, PRESETS
+    from kotan.method.commands import parser
+    from kotan.method.spec import CATEGORY_PRESETS
 
     assert PRESET_NAMES == ("2019", "2021", "2022", "2022-terbit") == CATEGORY_PRESETS
     assert CUSTOM not in PRESETS
@@ -257,7 +257,7 @@ def test_preset_names_are_read_from_one_place() -> None:
 
 
 def test_schemes_round_trip_through_their_plain_form() -> None:
-    from kotan.scoring.categories import scheme_from_dict, scheme_to_dict
+    from kotan.method.categories import scheme_from_dict, scheme_to_dict
 
     fixed = FixedBands(
         "custom", "answer", (Band("a", "A", 1.0, 2.5), Band("b", "B", 2.5, 2.5 + (0.1 + 0.2)))

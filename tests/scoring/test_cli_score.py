@@ -18,10 +18,10 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from kotan import commands
-from kotan.instruments.spec import EXAMPLE, InstrumentSpec, dump_yaml, load_yaml
-from kotan.scoring.categories import SchemeError
-from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header
+from kotan.method import commands
+from kotan.method.categories import SchemeError
+from kotan.method.spec import EXAMPLE, InstrumentSpec, dump_yaml, load_yaml
+from kotan.method.synthetic import SyntheticSettings, generate_rows, header
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_a_category_scheme_error_is_a_message(
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise SchemeError("categories.gap", "bands 'a' and 'b' do not meet")
 
-    monkeypatch.setattr("kotan.scoring.engine.score", refuse)
+    monkeypatch.setattr("kotan.method.engine.score", refuse)
     status, err = kotan(capsys, *score_args(responses, tmp_path / "hasil.json"))
     assert status == 2
     assert "Skema kategori tidak dapat dipakai (categories.gap)" in err
@@ -262,7 +262,7 @@ def test_the_demo_speaks_english_on_request(
 
 
 def test_xlsx_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
-    from kotan.scoring.files import _write_xlsx
+    from kotan.method.tables import _write_xlsx
 
     path = tmp_path / "hasil.xlsx"
     _write_xlsx([["instrument_code", "index"], ["=HYPERLINK(1)", 2.5]], path)
@@ -272,8 +272,8 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 
 
 def test_an_empty_part_of_an_instrument_is_named_in_both_languages() -> None:
-    from kotan.scoring.engine import ScoringError
-    from kotan.scoring.files import scoring_problem
+    from kotan.method.engine import ScoringError
+    from kotan.method.tables import scoring_problem
 
     problem = scoring_problem(ScoringError("empty", "indicator 'MAS1' has no items", name="MAS1"))
     assert problem.code == "scoring.empty"

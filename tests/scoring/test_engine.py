@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kotan.scoring.engine import (
+from kotan.method.engine import (
     ENGINE_VERSION,
     STATUS_INSUFFICIENT,
     STATUS_OK,
@@ -235,7 +235,7 @@ def test_preset_2022_bands_come_from_the_ranked_regencies() -> None:
 
 
 def test_fixed_bands_must_cover_the_scale_they_classify() -> None:
-    from kotan.scoring.categories import Band, FixedBands
+    from kotan.method.categories import Band, FixedBands
 
     narrow = FixedBands("narrow", "answer", (Band("low", "Low", 1.0, 2.0),))
     with pytest.raises(ScoringError) as error:
@@ -488,7 +488,7 @@ def test_unknown_aggregation_is_refused() -> None:
 
 def test_engine_does_not_import_django() -> None:
     code = (
-        "import sys, kotan.scoring.engine, kotan.scoring.categories; "
+        "import sys, kotan.method.engine, kotan.method.categories; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     # A fresh interpreter: under pytest-django this process has Django loaded anyway.

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kotan.scoring import engine
-from kotan.scoring.categories import Band, FixedBands
-from kotan.scoring.engine import (
+from kotan.method import engine
+from kotan.method.categories import Band, FixedBands
+from kotan.method.engine import (
     CI_PERCENTILES,
     STATUS_INSUFFICIENT,
     STATUS_OK,

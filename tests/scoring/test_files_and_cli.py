@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kotan.instruments.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
-from kotan.regions.reference import read_reference
-from kotan.scoring.files import ResponsesError, parse_responses, read_table
-from kotan.scoring.synthetic import (
+from kotan.method.reference import read_reference
+from kotan.method.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
+from kotan.method.synthetic import (
     SyntheticSettings,
     allocate,
     generate_rows,
     header,
     pick_regencies,
 )
+from kotan.method.tables import ResponsesError, parse_responses, read_table
 
 REGENCIES = [r.code for r in read_reference().regencies]
 
@@ -285,8 +285,8 @@ def test_instrument_convert_round_trip(tmp_path: Path, spec: InstrumentSpec) -> 
 
 def test_file_commands_never_import_django() -> None:
     code = (
-        "import sys, kotan.commands, kotan.scoring.files, kotan.scoring.synthetic, "
-        "kotan.instruments.xlsx; print('django' in sys.modules)"
+        "import sys, kotan.method.commands, kotan.method.tables, kotan.method.synthetic, "
+        "kotan.method.spec_xlsx; print('django' in sys.modules)"
     )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True

@@ -19,10 +19,10 @@ from kotan.collection.actions import ingest_submission
 from kotan.collection.models import Answer, Assignment, Period, Response
 from kotan.instruments import actions as instruments
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import EXAMPLE, load_yaml
+from kotan.method.engine import ScoringOptions, score
+from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.regions.models import Regency
 from kotan.scoring import runs
-from kotan.scoring.engine import ScoringOptions, score
 from kotan.scoring.models import ImmutableResult, IndexRun, RegencyResult
 from tests.collection.conftest import payload
 from tests.conftest import Cast

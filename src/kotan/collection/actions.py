@@ -50,9 +50,9 @@ from kotan.collection.payload import (
     storable_bytes,
     unstorable,
 )
-from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.actions import lock_instrument
 from kotan.instruments.models import Instrument, Item, ObservationUnit
+from kotan.method.problems import Problem, ProblemsError, register_messages
 from kotan.regions.models import Regency
 
 

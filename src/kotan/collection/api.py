@@ -26,7 +26,7 @@ from kotan.collection.actions import IngestResult, ingest_submission
 from kotan.collection.models import Channel
 from kotan.collection.payload import decode_body
 from kotan.core.limits import content_length
-from kotan.core.problems import Problem
+from kotan.method.problems import Problem
 
 # A questionnaire of 1000 answers is about 25 KB of JSON: anonymous senders get room for that
 # and little more; signed-in senders (scripts, imports) more.

@@ -15,8 +15,8 @@ from kotan.collection import actions
 from kotan.collection.models import Assignment, Period
 from kotan.instruments.demo import load_demo_instrument
 from kotan.instruments.queries import instrument_spec
+from kotan.method.synthetic import SyntheticSettings, generate_rows, header
 from kotan.regions.models import Regency
-from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header
 
 DEMO_YEAR = 2026
 # Share of the quota already filled, by regency code; the rest of the measured regencies have

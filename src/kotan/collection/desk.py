@@ -34,7 +34,7 @@ from kotan.accounts.scoping import Level, scope_queryset, user_scope
 from kotan.collection import actions
 from kotan.collection.actions import IngestResult, TransitionError
 from kotan.collection.models import Assignment, RawSubmission, RespondentLink, Response
-from kotan.core.problems import Problem, register_messages
+from kotan.method.problems import Problem, register_messages
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -34,11 +34,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kotan.collection.actions import ingest_submission, period_rules
 from kotan.collection.models import Assignment, Channel
 from kotan.collection.payload import InstrumentRules, check_answers
-from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec
-from kotan.scoring.files import REQUIRED as TABLE_COLUMNS
-from kotan.scoring.files import cell_text, csv_rows, normalise
+from kotan.method.problems import Problem, ProblemsError, register_messages
+from kotan.method.spec import InstrumentSpec
+from kotan.method.tables import REQUIRED as TABLE_COLUMNS
+from kotan.method.tables import cell_text, csv_rows, normalise
 
 if TYPE_CHECKING:
     from kotan.accounts.models import User

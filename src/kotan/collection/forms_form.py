@@ -22,7 +22,7 @@ from kotan.collection.models import (
 )
 from kotan.instruments.models import Instrument, ObservationUnit
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec
+from kotan.method.spec import InstrumentSpec
 
 # --- the questionnaire of one unit, as plain data ----------------------------------------
 

@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage
 from kotan.collection.models import RespondentLink
 from kotan.core.errors import error_response
 from kotan.core.network import client_address
-from kotan.core.problems import Problem, register_messages
+from kotan.method.problems import Problem, register_messages
 
 WINDOW_SECONDS = 600
 # Requests per link and window: a questionnaire takes about ten (sections, review, send);

@@ -40,10 +40,10 @@ from kotan.accounts.models import User
 from kotan.accounts.scoping import scope_queryset
 from kotan.collection.models import Assignment, Period
 from kotan.collection.payload import MAX_ANSWERS
-from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec
+from kotan.method.problems import Problem, ProblemsError, register_messages
+from kotan.method.spec import InstrumentSpec
 
 FORM_ID = re.compile(r"kotan-(?P<year>\d{4})-(?P<unit>[^\s/]+)")
 REGENCY_LIST = "kabupaten_kota"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kotan.core.problems import Problem, register_messages
+from kotan.method.problems import Problem, register_messages
 
 MAX_ANSWERS = 1000
 STRAIGHT_LINE_MIN_ANSWERS = 8

@@ -64,8 +64,8 @@ from kotan.collection.models import (
     RespondentLink,
     Response,
 )
-from kotan.core.problems import Problem
 from kotan.instruments.models import ObservationUnit
+from kotan.method.problems import Problem
 
 COOKIE_SALT = "kotan.collection.draft"
 # Receipts name the time of the capital (WIB), as BNN's letters do, wherever the respondent is.

@@ -49,7 +49,7 @@ from kotan.accounts.scoping import Level, user_scope
 from kotan.collection import excel, odk, sharing
 from kotan.collection.actions import ingest_submission
 from kotan.collection.models import Channel, Period
-from kotan.core.problems import Problem, ProblemsError
+from kotan.method.problems import Problem, ProblemsError
 
 logger = logging.getLogger(__name__)
 

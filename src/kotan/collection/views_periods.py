@@ -13,7 +13,7 @@ from kotan.accounts.permissions import Capability, current_user, require
 from kotan.collection import actions
 from kotan.collection.forms_periods import PeriodForm
 from kotan.collection.models import Period
-from kotan.core.problems import ProblemsError
+from kotan.method.problems import ProblemsError
 
 
 @require(Capability.MANAGE_INSTRUMENTS)

@@ -23,7 +23,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from kotan.core.problems import Problem, register_messages
+from kotan.method.problems import Problem, register_messages
 
 logger = logging.getLogger("kotan.errors")
 

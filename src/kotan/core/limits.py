@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from kotan.core.errors import error_response
-from kotan.core.problems import Problem, register_messages
+from kotan.method.problems import Problem, register_messages
 
 register_messages(
     {

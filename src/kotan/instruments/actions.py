@@ -20,7 +20,7 @@ from kotan.instruments.models import (
     Variable,
 )
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentError, InstrumentSpec, validate
+from kotan.method.spec import InstrumentError, InstrumentSpec, validate
 
 
 def _write_parts(instrument: Instrument, spec: InstrumentSpec) -> None:

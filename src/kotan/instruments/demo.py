@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kotan.instruments import actions
 from kotan.instruments.models import Instrument
-from kotan.instruments.spec import EXAMPLE, load_yaml
+from kotan.method.spec import EXAMPLE, load_yaml
 
 
 def load_demo_instrument() -> Instrument:

@@ -21,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kotan.instruments.spec import (
+from kotan.method.categories import CategoryScheme, scheme_from_dict, scheme_to_dict
+from kotan.method.spec import (
     CATEGORIES_NAME_LENGTH,
     CODE_LENGTH,
     INSTRUMENT_CODE_LENGTH,
@@ -30,7 +31,6 @@ from kotan.instruments.spec import (
     TITLE_LENGTH,
     UNIT_NAME_LENGTH,
 )
-from kotan.scoring.categories import CategoryScheme, scheme_from_dict, scheme_to_dict
 
 DRAFT, PUBLISHED, LOCKED = "draft", "published", "locked"
 NEXT_STATUS = {DRAFT: PUBLISHED, PUBLISHED: LOCKED}

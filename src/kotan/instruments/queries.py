@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kotan.instruments.models import Instrument
-from kotan.instruments.spec import (
+from kotan.method.spec import (
     AnswerOption,
     Indicator,
     InstrumentSpec,

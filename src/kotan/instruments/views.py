@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kotan.accounts.permissions import Capability, current_user, has_capability, require
-from kotan.core.problems import ProblemsError
 from kotan.instruments import actions
-from kotan.instruments.files import instrument_bytes, read_instrument_bytes
 from kotan.instruments.forms import CopyForm, InstrumentUploadForm
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import spec_digest
-from kotan.scoring.categories import CategoryScheme, FixedBands, get_scheme
+from kotan.method.categories import CategoryScheme, FixedBands, get_scheme
+from kotan.method.problems import ProblemsError
+from kotan.method.spec import spec_digest
+from kotan.method.spec_files import instrument_bytes, read_instrument_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

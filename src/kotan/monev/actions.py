@@ -19,8 +19,8 @@ from django.utils import timezone
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Organization, User
 from kotan.collection import evidence as files
-from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.models import Variable
+from kotan.method.problems import Problem, ProblemsError, register_messages
 from kotan.monev import rules
 from kotan.monev.models import (
     FollowUp,

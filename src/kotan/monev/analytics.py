@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from kotan.accounts.models import User
 from kotan.accounts.scoping import scope_queryset
 from kotan.instruments.models import Variable
+from kotan.method.engine import rescale_100
 from kotan.monev.models import FollowUp, Point, Theme
 from kotan.regions.models import Province, Regency
-from kotan.scoring.engine import rescale_100
 from kotan.scoring.models import IndexRun, RegencyResult
 
 WEAKEST = 2  # variables shown per regency

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from kotan.accounts.models import Organization
 from kotan.collection import evidence
 from kotan.collection.forms_form import MultipleFileInput
-from kotan.core.problems import ProblemsError
 from kotan.instruments.models import Variable
+from kotan.method.problems import ProblemsError
 from kotan.monev.models import FollowUp, Method, Point, Session, TeamMember, Theme, Visit
 from kotan.monev.texts import NOTE_MAX, text_field
 from kotan.regions.models import Province

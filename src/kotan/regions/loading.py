@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from kotan.method.reference import REFERENCE_FILE, RegionRow, read_reference
 from kotan.regions.models import Province, Regency
-from kotan.regions.reference import REFERENCE_FILE, RegionRow, read_reference
 
 
 @dataclass

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from kotan.collection.models import Quota
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec, Unit
+from kotan.method.engine import rescale_100
+from kotan.method.spec import InstrumentSpec, Unit
 from kotan.scoring import runs
-from kotan.scoring.engine import rescale_100
 from kotan.scoring.models import IndexRun, RegencyResult
 
 

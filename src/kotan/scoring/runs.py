@@ -43,20 +43,20 @@ from kotan.accounts.actions import acting_as
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, has_capability
 from kotan.collection.models import Answer, Assignment, Period, Response
-from kotan.core.problems import Problem, ProblemsError, register_messages
 from kotan.instruments.models import Instrument, Item
 from kotan.instruments.queries import instrument_spec
-from kotan.instruments.spec import InstrumentSpec
-from kotan.regions.models import Regency
-from kotan.scoring.categories import CUSTOM, SchemeError
-from kotan.scoring.engine import (
+from kotan.method.categories import CUSTOM, SchemeError
+from kotan.method.engine import (
     ResponseMatrix,
     ScoringError,
     ScoringOptions,
     ScoringResult,
     score,
 )
-from kotan.scoring.files import scoring_problem
+from kotan.method.problems import Problem, ProblemsError, register_messages
+from kotan.method.spec import InstrumentSpec
+from kotan.method.tables import scoring_problem
+from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun, RegencyResult
 
 DIGEST_VERSION = b"kotan-input-v1\n"

@@ -5,7 +5,7 @@ Later changes to the reference file are applied with ``manage.py load_regions``.
 
 from django.db import migrations
 
-from kotan.regions.reference import read_reference
+from kotan.method.reference import read_reference
 
 
 def load(apps, schema_editor):

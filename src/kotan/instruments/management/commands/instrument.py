@@ -6,12 +6,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kotan.commands import EXIT_REFUSED
-from kotan.core.problems import ProblemsError
 from kotan.instruments import actions
-from kotan.instruments.files import read_instrument_file, write_instrument_file
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
+from kotan.method.problems import EXIT_REFUSED, ProblemsError
+from kotan.method.spec_files import read_instrument_file, write_instrument_file
 
 
 class Command(BaseCommand):

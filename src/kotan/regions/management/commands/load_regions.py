@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kotan.method.reference import REFERENCE_FILE
 from kotan.regions.loading import sync_regions
-from kotan.regions.reference import REFERENCE_FILE
 
 
 class Command(BaseCommand):

@@ -28,8 +28,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kotan.core.problems import Problem, register_messages
-from kotan.instruments.spec import (
+from kotan.method.categories import KINDS, SCALES
+from kotan.method.problems import Problem, register_messages
+from kotan.method.spec import (
     AGGREGATIONS,
     CATEGORY_PRESETS,
     InstrumentError,
@@ -37,7 +38,6 @@ from kotan.instruments.spec import (
     categories_to_plain,
     spec_from_dict,
 )
-from kotan.scoring.categories import KINDS, SCALES
 
 # Bounds on what a workbook may make us read: rows per sheet, bytes once unzipped.
 MAX_ROWS = 5_000

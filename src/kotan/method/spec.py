@@ -23,8 +23,7 @@ from typing import Any
 
 import yaml
 
-from kotan.core.problems import Problem, ProblemsError, register_messages
-from kotan.scoring.categories import (
+from kotan.method.categories import (
     BOUNDARY_TOLERANCE,
     CUSTOM,
     KINDS,
@@ -39,6 +38,7 @@ from kotan.scoring.categories import (
     scheme_from_dict,
     scheme_to_dict,
 )
+from kotan.method.problems import Problem, ProblemsError, register_messages
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "ikotan_contoh.yaml"
 AGGREGATIONS = ("pooled", "unit-balanced")

@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kotan.core.problems import MESSAGES, Problem, ProblemsError, register_messages
-from kotan.instruments.spec import InstrumentSpec, spec_digest
-from kotan.scoring.categories import SchemeError
-from kotan.scoring.engine import ResponseMatrix, ResponseRow, ScoringError, ScoringResult
+from kotan.method.categories import SchemeError
+from kotan.method.engine import ResponseMatrix, ResponseRow, ScoringError, ScoringResult
+from kotan.method.problems import MESSAGES, Problem, ProblemsError, register_messages
+from kotan.method.spec import InstrumentSpec, spec_digest
 
 REQUIRED = ("response_id", "regency_code", "unit_code")
 MAX_PROBLEMS = 200

@@ -54,7 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from kotan.scoring.categories import (
+from kotan.method.categories import (
     BOUNDARY_TOLERANCE,
     Band,
     CategoryScheme,
@@ -85,7 +85,7 @@ class ScoringError(ValueError):
     """Input the engine cannot score; ``code`` is stable for clients to branch on.
 
     ``detail`` is for developers (English); ``params`` hold the values a translated message
-    needs (kotan.scoring.files has the Bahasa Indonesia and English texts per code).
+    needs (kotan.method.tables has the Bahasa Indonesia and English texts per code).
     """
 
     def __init__(self, code: str, detail: str, **params: Any) -> None:
@@ -96,7 +96,7 @@ class ScoringError(ValueError):
 
 
 # --- instrument -------------------------------------------------------------------------
-# The engine reads any object of this shape; kotan.instruments.spec.InstrumentSpec fits, and
+# The engine reads any object of this shape; kotan.method.spec.InstrumentSpec fits, and
 # the small dataclasses below serve callers (and tests) that have no stored instrument.
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from kotan.core.problems import register_messages
-from kotan.instruments.spec import InstrumentError, InstrumentSpec, Problem, dump_yaml, load_yaml
-from kotan.instruments.xlsx import read_xlsx, write_xlsx
+from kotan.method.problems import register_messages
+from kotan.method.spec import InstrumentError, InstrumentSpec, Problem, dump_yaml, load_yaml
+from kotan.method.spec_xlsx import read_xlsx, write_xlsx
 
 register_messages(
     {

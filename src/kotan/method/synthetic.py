@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kotan.core.problems import Problem, ProblemsError, register_messages
-from kotan.instruments.spec import InstrumentSpec
+from kotan.method.problems import Problem, ProblemsError, register_messages
+from kotan.method.spec import InstrumentSpec
 
 register_messages(
     {

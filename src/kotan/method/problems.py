@@ -6,7 +6,7 @@ Each module registers its message catalogue once; clients branch on ``code``, pe
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +21,23 @@ def register_messages(catalogue: dict[str, tuple[str, str]]) -> None:
         MESSAGES[code] = texts
 
 
-def _active_language() -> str:
-    if "django" not in sys.modules:  # plain-Python callers stay free of Django
-        return "id"
-    from django.utils.translation import get_language
+# Exit status of a command whose input was refused (file commands and Django commands alike).
+EXIT_REFUSED = 2
 
-    return "en" if (get_language() or "id").startswith("en") else "id"
+
+def _indonesian() -> str:
+    return "id"
+
+
+# Which language a message is in when none is asked for: Bahasa Indonesia in plain Python
+# (the file commands); the web app hands in the active request language at start-up.
+_active_language: Callable[[], str] = _indonesian
+
+
+def set_language_source(source: Callable[[], str]) -> None:
+    """Let ``Problem.message()`` follow ``source()`` ("id" or "en") by default."""
+    global _active_language
+    _active_language = source
 
 
 @dataclass(frozen=True)
@@ -36,8 +47,8 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, language: str | None = None) -> str:
-        """The message in ``language``; by default the active Django language (Bahasa
-        Indonesia outside Django, e.g. in the file commands)."""
+        """The message in ``language``; by default the language set by
+        ``set_language_source`` (the request's, in the web app; Bahasa Indonesia otherwise)."""
         if language is None:
             language = _active_language()
         indonesian, english = MESSAGES[self.code]

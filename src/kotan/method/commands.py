@@ -24,13 +24,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kotan.core.problems import Problem, ProblemsError, register_messages
+from kotan.method.problems import EXIT_REFUSED, Problem, ProblemsError, register_messages
 
 if TYPE_CHECKING:
-    from kotan.instruments.spec import InstrumentSpec
+    from kotan.method.spec import InstrumentSpec
 
 FILE_COMMANDS = ("score", "demo")
-EXIT_REFUSED = 2
 
 register_messages(
     {
@@ -110,7 +109,7 @@ def is_file_command(argv: Sequence[str]) -> bool:
 
 
 def read_instrument(path: Path) -> InstrumentSpec:
-    from kotan.instruments.files import read_instrument_bytes
+    from kotan.method.spec_files import read_instrument_bytes
 
     with _file(path):
         data = path.read_bytes()
@@ -118,7 +117,7 @@ def read_instrument(path: Path) -> InstrumentSpec:
 
 
 def write_instrument(spec: InstrumentSpec, path: Path) -> None:
-    from kotan.instruments.files import instrument_bytes
+    from kotan.method.spec_files import instrument_bytes
 
     data = instrument_bytes(spec, path.name)
     with _file(path, writing=True):
@@ -126,15 +125,15 @@ def write_instrument(spec: InstrumentSpec, path: Path) -> None:
 
 
 def _default_instrument() -> Path:
-    from kotan.instruments.spec import EXAMPLE
+    from kotan.method.spec import EXAMPLE
 
     return EXAMPLE
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from kotan.regions.reference import read_reference
-    from kotan.scoring.engine import STATUS_OK, ScoringOptions, score
-    from kotan.scoring.files import parse_responses, read_table, result_format_problem, write_result
+    from kotan.method.engine import STATUS_OK, ScoringOptions, score
+    from kotan.method.reference import read_reference
+    from kotan.method.tables import parse_responses, read_table, result_format_problem, write_result
 
     problem = result_format_problem(args.output)  # before any work
     if problem is not None:
@@ -173,8 +172,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_generate(args: argparse.Namespace) -> int:
-    from kotan.regions.reference import read_reference
-    from kotan.scoring.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
+    from kotan.method.reference import read_reference
+    from kotan.method.synthetic import SyntheticSettings, generate_rows, header, pick_regencies
 
     spec = read_instrument(args.instrument)
     codes = pick_regencies([r.code for r in read_reference().regencies], args.regencies)
@@ -232,7 +231,7 @@ def _non_negative(value: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from kotan.scoring.categories import PRESETS
+    from kotan.method.categories import PRESETS
 
     root = argparse.ArgumentParser(prog="kotan", description="SI-KOTAN: perintah berbasis berkas.")
     common = argparse.ArgumentParser(add_help=False)
@@ -297,9 +296,9 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as exc:
         # The engine's and the category module's own errors (imported only now: they are
         # loaded already if they were raised, and `instrument convert` does not need numpy).
-        from kotan.scoring.categories import SchemeError
-        from kotan.scoring.engine import ScoringError
-        from kotan.scoring.files import scoring_problem
+        from kotan.method.categories import SchemeError
+        from kotan.method.engine import ScoringError
+        from kotan.method.tables import scoring_problem
 
         if not isinstance(exc, ScoringError | SchemeError):
             raise
