@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kotan.scoring",
     "kotan.dashboard",
     "kotan.monev",
+    "kotan.demo",
 ]
 
 MIDDLEWARE = [

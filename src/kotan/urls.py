@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts import views as accounts_views
 from kotan.core import views as core_views
+from kotan.dashboard import regions as regions_views
 from kotan.dashboard import views as dashboard_views
 from kotan.instruments import views as instruments_views
-from kotan.regions import views as regions_views
 from kotan.regions.converters import ProvinceCode, RegencyCode
 
 register_converter(ProvinceCode, "province")
