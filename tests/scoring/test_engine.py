@@ -16,59 +16,26 @@ from kotan.method.engine import (
     ENGINE_VERSION,
     STATUS_INSUFFICIENT,
     STATUS_OK,
-    Indicator,
-    Instrument,
-    Item,
     ResponseMatrix,
     ResponseRow,
     ScoringError,
     ScoringOptions,
-    ScoringResult,
-    Variable,
     competition_ranks,
     score,
 )
-
-# V1 (0.6): I1 = items a, b; I2 = item c.  V2 (0.4): I3 = item d.  Answers 1..4.
-INSTRUMENT = Instrument(
-    scale_min=1,
-    scale_max=4,
-    variables=(
-        Variable(
-            "V1", 0.6, (Indicator("I1", (Item("a"), Item("b"))), Indicator("I2", (Item("c"),)))
-        ),
-        Variable("V2", 0.4, (Indicator("I3", (Item("d"),)),)),
-    ),
+from kotan.method.spec import InstrumentSpec
+from tests.support.engine import (
+    SINGLE,
+    Indicator,
+    Instrument,
+    Item,
+    Variable,
+    everything,
+    people,
+    run,
+    single,
+    survey,
 )
-ITEMS = ("a", "b", "c", "d")
-# One item, so a regency's index is the mean of its answers.
-SINGLE = Instrument(1, 4, (Variable("V", 1.0, (Indicator("I", (Item("q"),)),)),))
-
-Answers = dict[str, float | None]
-
-
-def people(regency: str, answers: Sequence[Answers], unit: str = "gov") -> list[ResponseRow]:
-    return [ResponseRow(f"{regency}/{unit}/{n}", regency, unit, a) for n, a in enumerate(answers)]
-
-
-def everything(value: float) -> Answers:
-    return dict.fromkeys(ITEMS, value)
-
-
-def single(regency: str, values: Sequence[float]) -> list[ResponseRow]:
-    return people(regency, [{"q": v} for v in values])
-
-
-def run(
-    rows: Sequence[ResponseRow],
-    instrument: Instrument = INSTRUMENT,
-    **options: object,
-) -> ScoringResult:
-    items = [i.code for v in instrument.variables for d in v.indicators for i in d.items]
-    options.setdefault("min_respondents", 1)
-    matrix = ResponseMatrix.from_rows(rows, items)
-    return score(instrument, matrix, ScoringOptions(**options))  # type: ignore[arg-type]
-
 
 # --- aggregation rules ------------------------------------------------------------------
 
@@ -331,25 +298,6 @@ def test_equal_variable_weights_and_rank_shift() -> None:
 # --- bootstrap --------------------------------------------------------------------------
 
 
-def survey(
-    seed: int = 1, regencies: Sequence[str] = ("15.01", "15.02", "15.03", "11.01")
-) -> list[ResponseRow]:
-    """Some regencies of 24 respondents in three units, with 10% of answers missing."""
-    rng = random.Random(seed)
-    rows = []
-    for level, regency in enumerate(regencies):
-        for n in range(24):
-            answers: Answers = {
-                item: None if rng.random() < 0.1 else min(4, max(1, level % 3 + rng.choice([1, 2])))
-                for item in ITEMS
-            }
-            rows.append(
-                ResponseRow(f"{regency}-{n:02d}", regency, ("gov", "edu", "fam")[n % 3], answers)
-            )
-    rows += people("15.09", [everything(2)])  # too few respondents
-    return rows
-
-
 def test_bootstrap_is_reproducible_with_the_same_seed() -> None:
     first = run(survey(), bootstrap=100, seed=7, min_respondents=10)
     again = run(survey(), bootstrap=100, seed=7, min_respondents=10)
@@ -507,7 +455,7 @@ def positive_weights(draw: st.DrawFn, n: int) -> list[float | None]:
 
 
 @st.composite
-def surveys(draw: st.DrawFn) -> tuple[Instrument, list[ResponseRow]]:
+def surveys(draw: st.DrawFn) -> tuple[InstrumentSpec, list[ResponseRow]]:
     low = draw(st.integers(min_value=0, max_value=2))
     high = low + draw(st.integers(min_value=1, max_value=6))
     n_variables = draw(st.integers(min_value=1, max_value=3))
@@ -579,7 +527,7 @@ def within(value: float | None, bounds: Sequence[float]) -> bool:
 @FAST
 @given(case=surveys(), aggregation=st.sampled_from(["pooled", "unit-balanced"]))
 def test_every_level_lies_within_the_item_scores_below_it(
-    case: tuple[Instrument, list[ResponseRow]], aggregation: str
+    case: tuple[InstrumentSpec, list[ResponseRow]], aggregation: str
 ) -> None:
     # A weighted mean with positive weights lies between the values it averages: tighter than
     # the answer scale, so the engine's final clip to the scale cannot make this hold.
@@ -611,7 +559,7 @@ def test_every_level_lies_within_the_item_scores_below_it(
     aggregation=st.sampled_from(["pooled", "unit-balanced"]),
 )
 def test_results_do_not_depend_on_row_order(
-    case: tuple[Instrument, list[ResponseRow]], order: random.Random, aggregation: str
+    case: tuple[InstrumentSpec, list[ResponseRow]], order: random.Random, aggregation: str
 ) -> None:
     instrument, rows = case
     shuffled = list(rows)

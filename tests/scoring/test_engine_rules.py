@@ -16,17 +16,24 @@ from kotan.method.engine import (
     CI_PERCENTILES,
     STATUS_INSUFFICIENT,
     STATUS_OK,
-    Indicator,
-    Instrument,
-    Item,
     ResponseMatrix,
     ResponseRow,
     ScoringOptions,
     ScoringResult,
-    Variable,
     score,
 )
-from tests.scoring.test_engine import SINGLE, everything, people, run, single, survey
+from tests.support.engine import (
+    SINGLE,
+    Indicator,
+    Instrument,
+    Item,
+    Variable,
+    everything,
+    people,
+    run,
+    single,
+    survey,
+)
 
 
 def rows_of(regency: str, unit: str, values: Sequence[float | None]) -> list[ResponseRow]:

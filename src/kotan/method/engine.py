@@ -48,7 +48,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,13 +66,12 @@ from kotan.method.categories import (
     get_scheme,
     realise,
 )
+from kotan.method.spec import AGGREGATIONS, WEIGHT_TOLERANCE, InstrumentSpec
 
 ENGINE_VERSION = "ikotan-engine 1.1.0"
-AGGREGATIONS = ("pooled", "unit-balanced")
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient_data"
 RANK_DECIMALS = 12
-WEIGHT_TOLERANCE = 1e-9  # same as the instrument spec: weights must add up to 1 within this
 CI_PERCENTILES = (5.0, 95.0)  # a 90% interval
 
 Float = NDArray[np.float64]
@@ -95,73 +94,8 @@ class ScoringError(ValueError):
         super().__init__(f"{code}: {detail}")
 
 
-# --- instrument -------------------------------------------------------------------------
-# The engine reads any object of this shape; kotan.method.spec.InstrumentSpec fits, and
-# the small dataclasses below serve callers (and tests) that have no stored instrument.
-
-
-class ItemLike(Protocol):
-    @property
-    def code(self) -> str: ...
-    @property
-    def weight(self) -> float | None: ...
-    @property
-    def units(self) -> Sequence[str]: ...
-
-
-class IndicatorLike(Protocol):
-    @property
-    def code(self) -> str: ...
-    @property
-    def weight(self) -> float | None: ...
-    @property
-    def items(self) -> Sequence[ItemLike]: ...
-
-
-class VariableLike(Protocol):
-    @property
-    def code(self) -> str: ...
-    @property
-    def weight(self) -> float: ...
-    @property
-    def indicators(self) -> Sequence[IndicatorLike]: ...
-
-
-class InstrumentLike(Protocol):
-    @property
-    def scale_min(self) -> float: ...
-    @property
-    def scale_max(self) -> float: ...
-    @property
-    def variables(self) -> Sequence[VariableLike]: ...
-
-
-@dataclass(frozen=True)
-class Item:
-    code: str
-    weight: float | None = None  # None everywhere in an indicator: equal weights
-    units: tuple[str, ...] = ()  # observation units that answer it; empty: not restricted
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    items: tuple[Item, ...]
-    weight: float | None = None  # None everywhere in a variable: equal weights
-
-
-@dataclass(frozen=True)
-class Variable:
-    code: str
-    weight: float
-    indicators: tuple[Indicator, ...]
-
-
-@dataclass(frozen=True)
-class Instrument:
-    scale_min: float
-    scale_max: float
-    variables: tuple[Variable, ...]
+# --- instrument ------------------------------------------------------------------------
+# The engine reads the InstrumentSpec (kotan.method.spec): codes, weights, units, the scale.
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +135,7 @@ def _weights(values: Sequence[float | None], what: str, required: bool) -> list[
     return [float(w) for w in given]
 
 
-def _compile(instrument: InstrumentLike) -> _Compiled:
+def _compile(instrument: InstrumentSpec) -> _Compiled:
     """Check the structure and weights and turn them into matrices."""
     lo, hi = float(instrument.scale_min), float(instrument.scale_max)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
@@ -210,9 +144,7 @@ def _compile(instrument: InstrumentLike) -> _Compiled:
         )
     variables = list(instrument.variables)
     if not variables:
-        raise ScoringError(
-            "empty", "the instrument has no variables", name=getattr(instrument, "code", "")
-        )
+        raise ScoringError("empty", "the instrument has no variables", name=instrument.code)
     indicators = [d for v in variables for d in v.indicators]
     items = [i for d in indicators for i in d.items]
     codes = [v.code for v in variables] + [d.code for d in indicators] + [i.code for i in items]
@@ -854,7 +786,7 @@ def _optional_int(value: float) -> int | None:
 
 
 def score(
-    instrument: InstrumentLike,
+    instrument: InstrumentSpec,
     responses: ResponseMatrix,
     options: ScoringOptions | None = None,
 ) -> ScoringResult:

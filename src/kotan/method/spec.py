@@ -43,7 +43,7 @@ from kotan.method.problems import Problem, ProblemsError, register_messages
 EXAMPLE = Path(__file__).resolve().parent / "data" / "ikotan_contoh.yaml"
 AGGREGATIONS = ("pooled", "unit-balanced")
 CATEGORY_PRESETS = PRESET_NAMES
-WEIGHT_TOLERANCE = 1e-9
+WEIGHT_TOLERANCE = 1e-9  # weights must add up to 1 within this (spec and engine)
 YEAR_RANGE = (2000, 2100)
 INT_MAX = 2**31 - 1  # PositiveIntegerField on PostgreSQL is a 4-byte integer
 MAX_ENTRIES = 50_000  # list entries read from one file (YAML aliases can repeat a list cheaply)
