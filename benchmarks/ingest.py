@@ -306,7 +306,7 @@ def child_queries(token: str) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kotan.collection.actions import ingest_submission
+    from kotan.collection.ingest import ingest_submission
     from kotan.collection.models import Channel
 
     def make() -> dict[str, Any]:

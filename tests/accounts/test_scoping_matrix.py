@@ -27,8 +27,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kotan.accounts.models import Role
 from kotan.accounts.permissions import ROLE_CAPABILITIES, Capability
-from kotan.collection import odk
-from kotan.collection.actions import exclude_response, ingest_submission
+from kotan.collection.actions import exclude_response
+from kotan.collection.channels import odk
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Evidence, RawSubmission, Response
 from kotan.instruments.models import Instrument
 from kotan.monev.models import FollowUp, Point, Session, TeamMember
@@ -783,7 +784,7 @@ def html_instead_of_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     def html_to_pdf(html: str) -> bytes:
         return PDF_STUB + html.encode()
 
-    monkeypatch.setattr("kotan.collection.paper.html_to_pdf", html_to_pdf)
+    monkeypatch.setattr("kotan.collection.channels.paper.html_to_pdf", html_to_pdf)
     monkeypatch.setattr("kotan.monev.report.html_to_pdf", html_to_pdf)
 
 

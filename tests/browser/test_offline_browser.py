@@ -180,7 +180,7 @@ def test_a_new_version_of_the_app_keeps_what_waits_on_the_device(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import kotan
-    from kotan.collection import api
+    from kotan.collection.channels import api
 
     link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov")
     context = browser.new_context(viewport=PHONE, locale="id-ID")

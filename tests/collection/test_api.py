@@ -6,7 +6,7 @@ import json
 
 from django.test import Client
 
-from kotan.collection import actions
+from kotan.collection import actions, ingest
 from kotan.collection.models import Assignment, RawSubmission, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast
@@ -84,7 +84,7 @@ def test_accounts_that_do_not_fill_questionnaires_are_refused_without_a_link(
         assert refused.json()["code"] == "submission.not_allowed"  # type: ignore[attr-defined]
     assert RawSubmission.objects.count() == 0 and Response.objects.count() == 0
     # The ingestion rule holds for every channel, not only this endpoint: kept as invalid.
-    result = actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.fajar)
+    result = ingest.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.fajar)
     assert result.status == 422 and result.problems[0].code == "submission.not_allowed"
     assert Response.objects.count() == 0
 

@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from kotan.collection import actions, evidence, limits
+from kotan.collection import actions, evidence, ingest, limits
 from kotan.collection.actions import TransitionError
-from kotan.collection.api import MAX_ANONYMOUS_BYTES
+from kotan.collection.channels import web
+from kotan.collection.channels.api import MAX_ANONYMOUS_BYTES
 from kotan.collection.models import Assignment, Evidence, RawSubmission, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast
@@ -54,7 +55,7 @@ def test_an_oversized_anonymous_body_keeps_a_bounded_record(
 
 
 def evidence_keep() -> int:
-    return actions.KEEP_BYTES_ANONYMOUS
+    return ingest.KEEP_BYTES_ANONYMOUS
 
 
 def test_a_questionnaire_comes_with_its_documents(cast: Cast, batanghari: Assignment) -> None:
@@ -126,17 +127,17 @@ def test_a_link_is_limited_on_the_questionnaire_pages(cast: Cast, batanghari: As
 def test_a_link_holds_a_bounded_number_of_drafts(cast: Cast, batanghari: Assignment) -> None:
     link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov", max_uses=1)
     unit = batanghari.period.instrument.units.get(code="gov")
-    for _ in range(actions.drafts_allowed(link)):
-        actions.start_draft(assignment=batanghari, unit=unit, link=link)
+    for _ in range(web.drafts_allowed(link)):
+        web.start_draft(assignment=batanghari, unit=unit, link=link)
     with pytest.raises(TransitionError) as refused:
-        actions.start_draft(assignment=batanghari, unit=unit, link=link)
+        web.start_draft(assignment=batanghari, unit=unit, link=link)
     assert refused.value.problems[0].code == "draft.too_many"
 
 
 def test_a_link_holds_a_bounded_number_of_bytes(cast: Cast, batanghari: Assignment) -> None:
     link = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov", max_uses=1)
     unit = batanghari.period.instrument.units.get(code="gov")
-    draft = actions.start_draft(assignment=batanghari, unit=unit, link=link)
+    draft = web.start_draft(assignment=batanghari, unit=unit, link=link)
     with pytest.raises(Exception) as refused:
         evidence.check_room(draft, 1, evidence.link_budget(link) + 1)
     assert "batasnya" in str(refused.value)

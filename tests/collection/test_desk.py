@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kotan.collection import actions, desk
-from kotan.collection.actions import TransitionError, ingest_submission
+from kotan.collection.actions import TransitionError
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import (
     Assignment,
     Evidence,

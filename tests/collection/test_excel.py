@@ -19,7 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from kotan.accounts.models import User
-from kotan.collection import actions, excel
+from kotan.collection import actions, ingest
+from kotan.collection.channels import excel
 from kotan.collection.models import Answer, Assignment, Period, RawSubmission, Response
 from kotan.instruments.queries import instrument_spec
 from kotan.method.synthetic import SyntheticSettings, generate_rows, header
@@ -325,9 +326,9 @@ def test_the_whole_file_is_one_transaction(
     cast: Cast, citra: Client, batanghari: Assignment, filled: Workbook
 ) -> None:
     spec = instrument_spec(batanghari.period.instrument)
-    rules = actions.period_rules(batanghari.period)
+    rules = ingest.period_rules(batanghari.period)
     rows = excel.read_upload(xlsx(filled), "isian.xlsx", excel.Target.of(batanghari), spec, rules)
-    real = actions.ingest_submission
+    real = ingest.ingest_submission
     calls = iter(range(10))
 
     def failing(*args: Any, **kwargs: Any) -> Any:

@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kotan.collection import actions
-from kotan.collection.actions import submit_draft
+from kotan.collection import actions, ingest
+from kotan.collection.channels import web
+from kotan.collection.channels.web import submit_draft
+from kotan.collection.channels.web_forms import Questionnaire, load_questionnaire
 from kotan.collection.evidence import MAX_BYTES, check_file
-from kotan.collection.forms_form import Questionnaire, load_questionnaire
 from kotan.collection.models import (
     Answer,
     Assignment,
@@ -229,7 +230,7 @@ def test_spent_links_are_410_in_indonesian(
 
 
 def test_a_link_used_up_by_another_respondent_is_410(client: Client, link: RespondentLink) -> None:
-    assert actions.ingest_submission(payload({"link": link.token})).ok
+    assert ingest.ingest_submission(payload({"link": link.token})).ok
     response = client.get(form_url(link))
     assert response.status_code == 410 and "sudah diisi sebanyak batas" in response.content.decode()
 
@@ -290,7 +291,7 @@ def test_a_refused_send_shows_the_problems_and_keeps_the_draft(
     key = Draft.objects.get().key
     RespondentLink.objects.filter(pk=link.pk).update(is_active=False)
     # The link is switched off between the last check and the send (a race).
-    with mock.patch("kotan.collection.views_form._link_state", return_value=None):
+    with mock.patch("kotan.collection.channels.web_views._link_state", return_value=None):
         page = client.post(form_url(link, "_review"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -590,7 +591,7 @@ def test_sending_commits_the_raw_payload_even_if_the_rest_fails(
         assignment=batanghari, unit=link.unit, link=link, answers=all_answers(q)[0]
     )
     with (
-        mock.patch("kotan.collection.actions._finish_send", side_effect=RuntimeError("crash")),
+        mock.patch("kotan.collection.channels.web._finish_send", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         submit_draft(draft)
@@ -614,11 +615,11 @@ def test_drafts_that_can_never_be_sent_are_purged_with_their_documents(
     from kotan.collection.evidence import purge_abandoned_drafts
 
     unit = batanghari.period.instrument.units.get(code="gov")
-    abandoned = actions.start_draft(assignment=batanghari, unit=unit, link=link)
-    actions.save_section(abandoned, {"MAS1_01": "2"}, uploads=[upload("SK.pdf", PDF)])
-    sent = actions.start_draft(assignment=batanghari, unit=unit, enumerator=cast.eko)
-    actions.save_section(sent, {"MAS1_01": "3"}, uploads=[upload("Perda.pdf", PDF)])
-    assert actions.submit_draft(sent, user=cast.eko).receipt
+    abandoned = web.start_draft(assignment=batanghari, unit=unit, link=link)
+    web.save_section(abandoned, {"MAS1_01": "2"}, uploads=[upload("SK.pdf", PDF)])
+    sent = web.start_draft(assignment=batanghari, unit=unit, enumerator=cast.eko)
+    web.save_section(sent, {"MAS1_01": "3"}, uploads=[upload("Perda.pdf", PDF)])
+    assert web.submit_draft(sent, user=cast.eko).receipt
     assert len(stored_files(media)) == 2
     later = timezone.now() + timedelta(days=31)
     # While the assignment still takes answers, nothing goes, however old.

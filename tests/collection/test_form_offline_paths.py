@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from kotan.collection import actions
-from kotan.collection.actions import ingest_submission
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, Quota, RespondentLink, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast

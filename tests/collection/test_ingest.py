@@ -11,8 +11,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
-from kotan.collection import actions
-from kotan.collection.actions import ingest_submission, reprocess_pending
+from kotan.collection import actions, ingest
+from kotan.collection.ingest import ingest_submission, reprocess_pending
 from kotan.collection.models import Answer, Assignment, RawSubmission, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast
@@ -89,7 +89,7 @@ def test_garbage_is_kept_too(db: None) -> None:
 def test_a_crash_after_storing_leaves_the_payload_reparseable(link: object) -> None:
     data = payload({"link": link.token})  # type: ignore[attr-defined]
     with (
-        mock.patch("kotan.collection.actions._parse_and_store", side_effect=RuntimeError("crash")),
+        mock.patch("kotan.collection.ingest._parse_and_store", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         ingest_submission(data)
@@ -104,7 +104,7 @@ def test_a_crash_after_storing_leaves_the_payload_reparseable(link: object) -> N
 def test_a_resend_during_the_crash_window_finishes_the_work(link: object) -> None:
     data = payload({"link": link.token})  # type: ignore[attr-defined]
     with (
-        mock.patch("kotan.collection.actions._parse_and_store", side_effect=RuntimeError("crash")),
+        mock.patch("kotan.collection.ingest._parse_and_store", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         ingest_submission(data)
@@ -253,10 +253,10 @@ def test_first_submission_moving_an_assignment_is_audited(
     cast: Cast, batanghari: Assignment
 ) -> None:
     assert batanghari.status == Assignment.Status.NOT_STARTED
-    result = actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
+    result = ingest.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
     assert result.status == 201
     entry = LogEntry.objects.get_for_object(batanghari).latest("timestamp")
     assert entry.changes_dict["status"] == ["belum_mulai", "berjalan"]
     assert entry.actor == cast.eko
-    actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
+    ingest.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.eko)
     assert LogEntry.objects.get_for_object(batanghari).filter(action=1).count() == 1

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kotan.collection import actions
-from kotan.collection.actions import ingest_submission
+from kotan.collection import actions, ingest
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, RawSubmission, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast
@@ -94,11 +94,11 @@ def test_values_that_cannot_be_stored_as_json_are_kept_as_bytes(
 
 @pytest.mark.django_db
 def test_an_anonymous_body_is_kept_only_up_to_the_limit_with_its_size_and_hash() -> None:
-    junk = b"\xff" * (actions.KEEP_BYTES_ANONYMOUS + 10_000)
+    junk = b"\xff" * (ingest.KEEP_BYTES_ANONYMOUS + 10_000)
     result = ingest_submission(None, channel="offline", body=junk)
     assert result.status == 400 and result.problems[0].code == "submission.not_json"
     raw = RawSubmission.objects.get()
-    assert len(raw.body) == actions.KEEP_BYTES_ANONYMOUS and raw.body_size == len(junk)
+    assert len(raw.body) == ingest.KEEP_BYTES_ANONYMOUS and raw.body_size == len(junk)
 
 
 @pytest.mark.parametrize(

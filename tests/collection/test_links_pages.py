@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kotan.accounts.models import User
-from kotan.collection import actions, sharing
+from kotan.collection import actions, ingest, sharing
 from kotan.collection.models import Assignment, Period, RespondentLink, Response
 from tests.collection.conftest import payload
 from tests.conftest import Cast
@@ -149,7 +149,7 @@ def test_the_list_counts_responses_against_the_quota(
 ) -> None:
     many = actions.create_link(actor=cast.citra, assignment=batanghari, unit_code="gov", max_uses=5)
     for _ in range(3):
-        assert actions.ingest_submission(payload({"link": many.token})).status == 201
+        assert ingest.ingest_submission(payload({"link": many.token})).status == 201
     actions.exclude_response(actor=cast.citra, response=Response.objects.first(), reason="Uji")
     signed_in(client, cast.citra)
     rows = {a.regency.code: a for a in client.get(reverse("assignment_list")).context["page"]}
@@ -186,7 +186,7 @@ def test_the_list_does_not_query_per_row(
         link = actions.create_link(
             actor=cast.ani, assignment=assignment, unit_code="gov", max_uses=None
         )
-        actions.ingest_submission(payload({"link": link.token}))
+        ingest.ingest_submission(payload({"link": link.token}))
     # Session, user, periods, scope (three for a BNNK user), status counts, page count, page.
     signed_in(client, cast.citra)
     with django_assert_max_num_queries(9):  # type: ignore[operator]

@@ -31,7 +31,8 @@ from pyxform.xls2xform import convert
 
 from kotan.accounts import actions as account_actions
 from kotan.accounts.models import Role, User
-from kotan.collection import actions, odk
+from kotan.collection import actions
+from kotan.collection.channels import odk
 from kotan.collection.models import Assignment, Period, RawSubmission, Response
 from kotan.regions.models import Province, Regency
 from tests.conftest import PASSWORD, Cast
@@ -447,7 +448,7 @@ def test_other_forms_and_missing_parts_are_400(period: Period) -> None:
 
 
 def test_oversized_submission_is_413(gov: odk.OdkForm, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kotan.collection.views_odk.MAX_BODY_BYTES", 1000)
+    monkeypatch.setattr("kotan.collection.channels.odk_views.MAX_BODY_BYTES", 1000)
     body = collect_instance(odk.xform_text(gov), gov_values(gov))
     assert "terlalu besar" in refused(post_instance(Client(), body), 413)
     # Refused before any password check: nothing of it is read, no attempt is counted.

@@ -14,9 +14,9 @@ from pytest_django import DjangoAssertNumQueries
 
 from kotan.accounts.models import User
 from kotan.collection import actions
-from kotan.collection.forms_form import questionnaire_for_unit
+from kotan.collection.channels.paper import page_counter_css
+from kotan.collection.channels.web_forms import questionnaire_for_unit
 from kotan.collection.models import Assignment, Period
-from kotan.collection.paper import page_counter_css
 from kotan.instruments.queries import instrument_spec
 from kotan.regions.models import Regency
 from tests.conftest import Cast

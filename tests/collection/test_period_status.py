@@ -6,7 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 
-from kotan.collection import actions
+from kotan.collection import actions, ingest
 from kotan.collection.models import Period
 from kotan.instruments.models import Instrument
 from tests.collection.conftest import payload
@@ -18,7 +18,7 @@ def test_close_reopen_lock(cast: Cast, period: Period, client: Client) -> None:
     client.post(f"/pengumpulan/periode/{period.year}/tutup/")
     assert Period.objects.get().status == "closed"
     batanghari = period.assignments.get(regency__code="15.04")
-    refused = actions.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.citra)
+    refused = ingest.ingest_submission(payload({"assignment": batanghari.pk}), user=cast.citra)
     assert refused.status == 422 and refused.problems[0].code == "submission.closed"
     client.post(f"/pengumpulan/periode/{period.year}/buka/")
     assert Period.objects.get().status == "open"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kotan.accounts.models import User
 from kotan.collection import actions, progress
-from kotan.collection.actions import ingest_submission
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, Period, RawSubmission, Response
 from kotan.collection.progress import State
 from kotan.instruments.models import Instrument

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kotan.collection import actions
-from kotan.collection.actions import ingest_submission
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.management.commands.reprocess_pending import parse_age
 from kotan.collection.models import Assignment, RawSubmission, Response
 from tests.collection.conftest import payload
@@ -19,7 +19,7 @@ from tests.conftest import Cast
 def _stuck(cast: Cast, assignment: Assignment) -> RawSubmission:
     link = actions.create_link(actor=cast.citra, assignment=assignment, unit_code="gov")
     with (
-        mock.patch("kotan.collection.actions._parse_and_store", side_effect=RuntimeError("crash")),
+        mock.patch("kotan.collection.ingest._parse_and_store", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         ingest_submission(payload({"link": link.token}))

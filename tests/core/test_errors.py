@@ -33,7 +33,7 @@ def test_each_client_gets_its_own_form() -> None:
 
 @pytest.mark.django_db
 def test_the_api_answers_503_json_when_the_database_is_down() -> None:
-    with mock.patch("kotan.collection.api.ingest_submission", side_effect=DOWN):
+    with mock.patch("kotan.collection.channels.api.ingest_submission", side_effect=DOWN):
         answer = Client().post("/api/v1/submissions/", "{}", content_type="application/json")
     assert answer.status_code == 503 and answer["Retry-After"] == "30"
     assert answer.json()["code"] == "service.unavailable"
@@ -92,7 +92,7 @@ def test_a_statement_that_hangs_is_cut_off_and_answered_503() -> None:
             cursor.execute("SELECT pg_sleep(5)")
 
     started = time.monotonic()
-    with mock.patch("kotan.collection.api.ingest_submission", side_effect=hang):
+    with mock.patch("kotan.collection.channels.api.ingest_submission", side_effect=hang):
         answer = Client().post("/api/v1/submissions/", "{}", content_type="application/json")
     assert answer.status_code == 503 and time.monotonic() - started < 3
     assert answer.json()["code"] == "service.unavailable"

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kotan.collection import actions as collection
-from kotan.collection.actions import ingest_submission
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Answer, Assignment, Period, Response
 from kotan.instruments import actions as instruments
 from kotan.instruments.queries import instrument_spec

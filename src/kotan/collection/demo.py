@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kotan.accounts.models import User
-from kotan.collection import actions
+from kotan.collection import actions, ingest
 from kotan.collection.models import Assignment, Period
 from kotan.instruments.demo import load_demo_instrument
 from kotan.instruments.queries import instrument_spec
@@ -90,7 +90,7 @@ def load_demo_period() -> Period:
                 "submitted_at": now.isoformat(),
                 "answers": {c: v for c, v in zip(columns, row[3:], strict=True) if v},
             }
-            actions.ingest_submission(payload, channel="web", user=admin)
+            ingest.ingest_submission(payload, channel="web", user=admin)
     if admin is not None:
         # Complete regencies move on: Batanghari is submitted, Kota Jambi also verified.
         for code, steps in SUBMITTED.items():

@@ -31,8 +31,9 @@ from django.utils import timezone
 from kotan.accounts.actions import acting_as
 from kotan.accounts.permissions import Capability, has_capability
 from kotan.accounts.scoping import Level, scope_queryset, user_scope
-from kotan.collection import actions
-from kotan.collection.actions import IngestResult, TransitionError
+from kotan.collection import ingest
+from kotan.collection.actions import TransitionError
+from kotan.collection.ingest import IngestResult
 from kotan.collection.models import Assignment, RawSubmission, RespondentLink, Response
 from kotan.method.problems import Problem, register_messages
 
@@ -339,7 +340,7 @@ def correct_submission(*, actor: User, raw: RawSubmission, payload: Any) -> Corr
     if target is None or not _in_scope(actor, [target.pk]):
         raise TransitionError([Problem("desk.target", "")])
     corrected = {**payload, "uuid": str(uuid.uuid4())}
-    result = actions.ingest_submission(corrected, channel=raw.channel, user=actor)
+    result = ingest.ingest_submission(corrected, channel=raw.channel, user=actor)
     with transaction.atomic():
         new = RawSubmission.objects.filter(receipt_number=result.receipt_number).first()
         if new is not None and new.pk != raw.pk:
@@ -400,6 +401,6 @@ def reprocess_in_scope(user: User, older_than: timedelta = STUCK_AFTER) -> int:
     """Parse the stuck raw submissions of the user's scope; the centre runs the scheduled
     ``reprocess_pending`` itself. Returns how many were processed."""
     if user_scope(user).level == Level.NATIONAL:
-        return len(actions.reprocess_pending(older_than=older_than))
+        return len(ingest.reprocess_pending(older_than=older_than))
     rows = stuck_queryset(user, older_than).select_related("submitted_by")
-    return len(actions.reprocess_pending(older_than=older_than, rows=rows))
+    return len(ingest.reprocess_pending(older_than=older_than, rows=rows))

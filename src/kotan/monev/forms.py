@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.models import Organization
 from kotan.collection import evidence
-from kotan.collection.forms_form import MultipleFileInput
+from kotan.collection.channels.web_forms import MultipleFileInput
 from kotan.instruments.models import Variable
 from kotan.method.problems import ProblemsError
 from kotan.monev.models import FollowUp, Method, Point, Session, TeamMember, Theme, Visit

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kotan.collection.actions import reprocess_pending
+from kotan.collection.ingest import reprocess_pending
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 

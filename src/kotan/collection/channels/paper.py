@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kotan.collection.forms_form import load_questionnaire
+from kotan.collection.channels.web_forms import load_questionnaire
 from kotan.collection.models import Period
 from kotan.core.pdf import html_to_pdf
 from kotan.instruments.models import ObservationUnit

@@ -13,8 +13,8 @@ from django.utils.http import content_disposition_header
 
 from kotan.accounts.permissions import Capability, current_user, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
+from kotan.collection.channels.paper import questionnaire_pdf
 from kotan.collection.models import Assignment, Period
-from kotan.collection.paper import questionnaire_pdf
 from kotan.instruments.models import ObservationUnit
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, has_capability
 from kotan.collection import evidence, limits
-from kotan.collection.actions import IngestResult, ingest_submission
+from kotan.collection.ingest import IngestResult, ingest_submission
 from kotan.collection.models import Channel
 from kotan.collection.payload import decode_body
 from kotan.core.limits import content_length

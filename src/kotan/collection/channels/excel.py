@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kotan.collection.actions import ingest_submission, period_rules
+from kotan.collection.ingest import ingest_submission, period_rules
 from kotan.collection.models import Assignment, Channel
 from kotan.collection.payload import InstrumentRules, check_answers
 from kotan.instruments.queries import instrument_spec

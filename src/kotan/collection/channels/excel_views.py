@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, require
 from kotan.accounts.scoping import get_scoped_or_404
-from kotan.collection import excel
+from kotan.collection.channels import excel
 from kotan.collection.models import Assignment
 
 ACCEPT = f".xlsx,.csv,{excel.XLSX_TYPE},text/csv"

@@ -46,8 +46,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import Level, user_scope
-from kotan.collection import excel, odk, sharing
-from kotan.collection.actions import ingest_submission
+from kotan.collection import sharing
+from kotan.collection.channels import excel, odk
+from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Channel, Period
 from kotan.method.problems import Problem, ProblemsError
 

@@ -36,14 +36,14 @@ from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, has_capability
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import evidence
-from kotan.collection.actions import (
-    TransitionError,
+from kotan.collection.actions import TransitionError
+from kotan.collection.channels.web import (
     remove_draft_evidence,
     save_section,
     start_draft,
     submit_draft,
 )
-from kotan.collection.forms_form import (
+from kotan.collection.channels.web_forms import (
     EVIDENCE,
     INSTITUTION,
     OPENED,
