@@ -14,7 +14,7 @@ from kotan.accounts.models import User
 from kotan.collection import actions, ingest
 from kotan.collection.models import Assignment, Period
 from kotan.instruments.demo import load_demo_instrument
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.synthetic import SyntheticSettings, generate_rows, header
 from kotan.regions.models import Regency
 
@@ -60,7 +60,7 @@ def load_demo_period() -> Period:
     actions.assign_regencies(
         actor=admin, period=period, regencies=regencies, deadline=today + timedelta(days=21)
     )
-    spec = instrument_spec(instrument)
+    spec = published_spec(instrument)
     columns = header(spec)[3:]
     for code, share in FILLED_SHARE.items():
         assignment = Assignment.objects.get(period=period, regency__code=code)

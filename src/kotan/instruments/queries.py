@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from functools import lru_cache
 
 from kotan.instruments.models import Instrument
 from kotan.method.spec import (
@@ -63,3 +65,21 @@ def instrument_spec(instrument: Instrument) -> InstrumentSpec:
             for v in instrument.variables.order_by("order")
         ),
     )
+
+
+def published_spec(instrument: Instrument) -> InstrumentSpec:
+    """The instrument as a spec, cached per process once it is published.
+
+    A published instrument cannot change (instruments/models.py refuses it), so every channel
+    (ingestion, ODK, the web form, Excel) and the index run share one copy instead of six
+    queries per page. The publication time is part of the key, so a database where ids are
+    reused (tests, restores) is never served another instrument. A draft is read fresh.
+    """
+    if instrument.published_at is None:
+        return instrument_spec(instrument)
+    return _published_spec(instrument.pk, instrument.published_at)
+
+
+@lru_cache(maxsize=16)
+def _published_spec(instrument_id: int, published_at: datetime) -> InstrumentSpec:
+    return instrument_spec(Instrument.objects.get(pk=instrument_id))

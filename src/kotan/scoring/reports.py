@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kotan.collection.models import Quota
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.engine import rescale_100
 from kotan.method.spec import InstrumentSpec, Unit
 from kotan.scoring import runs
@@ -47,7 +47,7 @@ def _part(
 
 
 def regency_report(run: IndexRun, result: RegencyResult) -> RegencyReport:
-    spec = instrument_spec(run.instrument)
+    spec = published_spec(run.instrument)
     variables = [
         _part(v.code, v.name, v.weight, result.variables.get(v.code), spec) for v in spec.variables
     ]

@@ -44,7 +44,7 @@ from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, has_capability
 from kotan.collection.models import Answer, Assignment, Period, Response
 from kotan.instruments.models import Instrument, Item
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.categories import CUSTOM, SchemeError
 from kotan.method.engine import (
     ResponseMatrix,
@@ -134,7 +134,7 @@ def read_input(
     second query (receipt numbers, units, regencies) always finds the ones the answers name.
     """
     instrument = instrument or period.instrument
-    spec = spec or instrument_spec(instrument)
+    spec = spec or published_spec(instrument)
     item_codes = tuple(i.code for i in spec.items)
     assignments = Assignment.objects.filter(period=period).order_by()
     if regency is not None:
@@ -429,7 +429,7 @@ def compute_run(
         )
     started = time.perf_counter()
     instrument = period.instrument
-    spec = instrument_spec(instrument)
+    spec = published_spec(instrument)
     data = read_input(period, spec, instrument=instrument)
     options = ScoringOptions(
         aggregation=instrument.aggregation,
@@ -469,7 +469,7 @@ def differences(run: IndexRun) -> list[str]:
     stored value that differs ("input_digest", "15.04.index", ...). Empty: identical."""
     period = Period.objects.get(pk=run.period_id)
     instrument = Instrument.objects.get(pk=run.instrument_id)
-    spec = instrument_spec(instrument)
+    spec = published_spec(instrument)
     data = read_input(period, spec, instrument=instrument)
     stored_run = IndexRun.objects.filter(pk=run.pk).values(*RUN_FIELDS).get()
     try:

@@ -34,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kotan.collection.ingest import ingest_submission, period_rules
 from kotan.collection.models import Assignment, Channel
 from kotan.collection.payload import InstrumentRules, check_answers
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.problems import Problem, ProblemsError, register_messages
 from kotan.method.spec import InstrumentSpec
 from kotan.method.tables import REQUIRED as TABLE_COLUMNS
@@ -441,7 +441,7 @@ def template_bytes(target: Target, spec: InstrumentSpec, quotas: Mapping[str, in
 def assignment_template(assignment: Assignment) -> bytes:
     quotas = {q.unit.code: q.quota for q in assignment.quotas.select_related("unit")}
     return template_bytes(
-        Target.of(assignment), instrument_spec(assignment.period.instrument), quotas
+        Target.of(assignment), published_spec(assignment.period.instrument), quotas
     )
 
 
@@ -861,7 +861,7 @@ def import_upload(assignment: Assignment, upload: UploadedFile, *, user: User) -
     if size > MAX_UPLOAD_BYTES:
         raise _refuse("excel.too_big", size=f"{size / 2**20:.1f}", limit=MAX_UPLOAD_BYTES // 2**20)
     data = upload.read(MAX_UPLOAD_BYTES + 1)
-    spec = instrument_spec(assignment.period.instrument)
+    spec = published_spec(assignment.period.instrument)
     rows = read_upload(
         data, upload.name or "", Target.of(assignment), spec, period_rules(assignment.period)
     )

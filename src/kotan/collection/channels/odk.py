@@ -21,8 +21,6 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
 from io import BytesIO
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -40,8 +38,7 @@ from kotan.accounts.models import User
 from kotan.accounts.scoping import scope_queryset
 from kotan.collection.models import Assignment, Period
 from kotan.collection.payload import MAX_ANSWERS
-from kotan.instruments.models import Instrument
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.problems import Problem, ProblemsError, register_messages
 from kotan.method.spec import InstrumentSpec
 
@@ -346,22 +343,10 @@ def fillable_periods(user: User) -> QuerySet[Period]:
     ).select_related("instrument")
 
 
-@lru_cache(maxsize=16)
-def _published_spec(instrument_id: int, published_at: datetime) -> InstrumentSpec:
-    # A published instrument cannot change; the publication time keeps reused ids apart.
-    return instrument_spec(Instrument.objects.get(pk=instrument_id))
-
-
-def _spec(instrument: Instrument) -> InstrumentSpec:
-    if instrument.published_at is None:
-        return instrument_spec(instrument)
-    return _published_spec(instrument.pk, instrument.published_at)
-
-
 def period_forms(period: Period, user: User) -> list[OdkForm]:
     """One form per observation unit that answers at least one item, listing the regencies of
     the period in the user's scope only (a form names no region the user may not see)."""
-    spec = _spec(period.instrument)
+    spec = published_spec(period.instrument)
     regencies = [
         (code, f"{name} ({province})")
         for code, name, province in scope_queryset(user, Assignment.objects.filter(period=period))

@@ -21,7 +21,7 @@ from kotan.collection.models import (
     Draft,
 )
 from kotan.instruments.models import Instrument, ObservationUnit
-from kotan.instruments.queries import instrument_spec
+from kotan.instruments.queries import published_spec
 from kotan.method.spec import InstrumentSpec
 
 # --- the questionnaire of one unit, as plain data ----------------------------------------
@@ -103,7 +103,7 @@ def questionnaire_for_unit(spec: InstrumentSpec, unit_code: str) -> Questionnair
 
 
 def load_questionnaire(instrument: Instrument, unit: ObservationUnit) -> Questionnaire:
-    return questionnaire_for_unit(instrument_spec(instrument), unit.code)
+    return questionnaire_for_unit(published_spec(instrument), unit.code)
 
 
 # --- the form of one section --------------------------------------------------------------
