@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from functools import lru_cache
 
 from kotan.instruments.models import Instrument
 from kotan.method.spec import (
@@ -77,9 +76,14 @@ def published_spec(instrument: Instrument) -> InstrumentSpec:
     """
     if instrument.published_at is None:
         return instrument_spec(instrument)
-    return _published_spec(instrument.pk, instrument.published_at)
+    key = (instrument.pk, instrument.published_at)
+    spec = _PUBLISHED.get(key)
+    if spec is None:
+        spec = _PUBLISHED[key] = instrument_spec(instrument)
+        while len(_PUBLISHED) > _PUBLISHED_KEPT:
+            del _PUBLISHED[next(iter(_PUBLISHED))]  # the oldest first
+    return spec
 
 
-@lru_cache(maxsize=16)
-def _published_spec(instrument_id: int, published_at: datetime) -> InstrumentSpec:
-    return instrument_spec(Instrument.objects.get(pk=instrument_id))
+_PUBLISHED_KEPT = 16  # instruments of a few years, each a few hundred kilobytes at most
+_PUBLISHED: dict[tuple[int, datetime], InstrumentSpec] = {}
