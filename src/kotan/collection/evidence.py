@@ -21,7 +21,13 @@ from django.db.models import Model, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotan.collection.models import Assignment, Draft, Evidence, Period, RespondentLink, Response
+from kotan.collection.models import (
+    Draft,
+    Evidence,
+    RespondentLink,
+    Response,
+    collecting,
+)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES_PER_DRAFT = 10
@@ -234,10 +240,7 @@ def purge_abandoned_drafts(older_than: timedelta, now: datetime | None = None) -
     period closed). Returns (drafts, documents) deleted. A sent draft stays: its documents
     belong to its response."""
     cutoff = (now or timezone.now()) - older_than
-    still_open = Q(
-        assignment__status__in=[Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS],
-        assignment__period__status=Period.Status.OPEN,
-    )
+    still_open = collecting("assignment__")
     drafts = Draft.objects.filter(submitted_receipt="", updated_at__lt=cutoff).exclude(still_open)
     with transaction.atomic():
         documents = list(Evidence.objects.filter(draft__in=drafts, response__isnull=True))

@@ -223,7 +223,7 @@ def _resolve_assignment(
             named = link.assignment if link is not None else None
             return named, None, [Problem(f"submission.link_{reason}", "link")]
         return link.assignment, link, []
-    assignments = Assignment.objects.select_related("period", "regency")
+    assignments: QuerySet[Assignment] = Assignment.objects.select_related("period", "regency")
     if user is None:
         # Kept and answered 401: the device keeps it and sends it again after signing in.
         return _named_assignment(envelope), None, [Problem("auth.required", "")]

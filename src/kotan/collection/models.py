@@ -55,6 +55,22 @@ class Period(models.Model):
         return self.name
 
 
+def collecting(prefix: str = "") -> models.Q:
+    """An assignment that still takes answers: not yet submitted, in an open period.
+    ``prefix`` reaches it from another model (``collecting("assignment__")`` for drafts)."""
+    return models.Q(
+        **{
+            f"{prefix}status__in": COLLECTING_STATUSES,
+            f"{prefix}period__status": Period.Status.OPEN,
+        }
+    )
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def collecting(self) -> AssignmentQuerySet:
+        return self.filter(collecting())
+
+
 class Assignment(models.Model):
     """One regency measured in one period: quotas, deadline, responsible office, status."""
 
@@ -90,6 +106,8 @@ class Assignment(models.Model):
     scope_province_lookup = "regency__province"
     scope_regency_lookup = "regency"
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["period", "regency__code"]
         verbose_name = _("penugasan")
@@ -103,9 +121,16 @@ class Assignment(models.Model):
 
     @property
     def accepts_responses(self) -> bool:
-        return self.status in (self.Status.NOT_STARTED, self.Status.IN_PROGRESS) and (
-            self.period.status == Period.Status.OPEN
-        )
+        return self.is_collecting and self.period.status == Period.Status.OPEN
+
+    @property
+    def is_collecting(self) -> bool:
+        """Not yet submitted (its period may still be closed: see ``accepts_responses``)."""
+        return self.status in COLLECTING_STATUSES
+
+
+# The statuses in which an assignment still collects answers (before it is submitted).
+COLLECTING_STATUSES = frozenset({Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS})
 
 
 class Quota(models.Model):

@@ -40,7 +40,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kotan.accounts.scoping import scope_queryset
-from kotan.collection.models import Assignment, Period, Quota, RawSubmission, Response
+from kotan.collection.models import (
+    COLLECTING_STATUSES,
+    Assignment,
+    Period,
+    Quota,
+    RawSubmission,
+    Response,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -50,7 +57,6 @@ if TYPE_CHECKING:
 SUBMITTED_STATUSES = frozenset(
     {Assignment.Status.SUBMITTED, Assignment.Status.VERIFIED, Assignment.Status.FINAL}
 )
-OPEN_STATUSES = frozenset({Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS})
 
 
 class State(StrEnum):
@@ -195,7 +201,7 @@ class RegencyProgress:
 
     @property
     def is_collecting(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in COLLECTING_STATUSES
 
     @property
     def is_lagging(self) -> bool:

@@ -31,10 +31,16 @@ from kotan.accounts.permissions import Capability, current_user, has_capability,
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import actions, sharing
 from kotan.collection.forms_links import LinkForm
-from kotan.collection.models import Assignment, Period, Quota, RespondentLink, Response
+from kotan.collection.models import (
+    COLLECTING_STATUSES,
+    Assignment,
+    Period,
+    Quota,
+    RespondentLink,
+    Response,
+)
 
 PAGE_SIZE = 100
-OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
 
 # URL word -> action of transition_assignment, in the order the buttons appear.
 TRANSITION_WORDS = {
@@ -216,7 +222,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman")),
             "today": timezone.localdate(),
-            "open_statuses": list(OPEN_STATUSES),
+            "open_statuses": sorted(COLLECTING_STATUSES),
             "can_run_periods": has_capability(user, Capability.COMPUTE_RESULTS),
         },
     )
@@ -252,7 +258,7 @@ def _detail_context(
         "buttons": transition_buttons(user, assignment) if manager else [],
         "form": form or LinkForm(units=units),
         "today": timezone.localdate(),
-        "open_statuses": list(OPEN_STATUSES),
+        "open_statuses": sorted(COLLECTING_STATUSES),
     }
 
 

@@ -326,8 +326,6 @@ def parse_instance(data: bytes) -> dict[str, Any]:
 
 # --- the forms of periods, from the database -------------------------------------------------
 
-FILLABLE = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
-
 
 def periods_in_scope(user: User) -> QuerySet[Period]:
     """Periods with at least one assignment in the user's region."""
@@ -337,7 +335,7 @@ def periods_in_scope(user: User) -> QuerySet[Period]:
 
 def fillable_periods(user: User) -> QuerySet[Period]:
     """Open periods with an assignment in the user's region that still takes answers."""
-    in_scope = scope_queryset(user, Assignment.objects.filter(status__in=FILLABLE))
+    in_scope = scope_queryset(user, Assignment.objects.collecting())
     return Period.objects.filter(
         status=Period.Status.OPEN, pk__in=in_scope.values("period_id")
     ).select_related("instrument")

@@ -59,10 +59,10 @@ from kotan.collection.models import (
     Channel,
     Draft,
     Evidence,
-    Period,
     Quota,
     RespondentLink,
     Response,
+    collecting,
 )
 from kotan.instruments.models import ObservationUnit
 from kotan.method.problems import Problem
@@ -73,7 +73,6 @@ RECEIPT_TIME_ZONE = ZoneInfo("Asia/Jakarta")
 # "Siapkan semua untuk luring" keeps at most this many unit forms on one device.
 MAX_OFFLINE_UNITS = 200
 COOKIE_MAX_AGE = 30 * 24 * 3600
-OPEN_STATUSES = (Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS)
 
 UNAVAILABLE = {
     "unknown": (
@@ -369,7 +368,7 @@ def enumerator_home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     assignments = scope_queryset(
         user,
-        Assignment.objects.filter(status__in=OPEN_STATUSES, period__status=Period.Status.OPEN)
+        Assignment.objects.collecting()
         .select_related("regency", "period")
         .prefetch_related("quotas__unit"),
     )
@@ -378,10 +377,7 @@ def enumerator_home(request: HttpRequest) -> HttpResponse:
     drafts = scope_queryset(
         user,
         Draft.objects.filter(
-            enumerator=user,
-            submitted_receipt="",
-            assignment__status__in=OPEN_STATUSES,
-            assignment__period__status=Period.Status.OPEN,
+            collecting("assignment__"), enumerator=user, submitted_receipt=""
         ).select_related("assignment__regency", "assignment__period", "unit"),
     ).order_by("-updated_at")[:50]
     config = {
