@@ -360,6 +360,28 @@ class RegencyScore:
             return None
         return self.rank_equal_weights - self.rank_national
 
+    def flat(self) -> dict[str, Any]:
+        """The scalar scores as flat columns, the intervals' ends apart and missing values
+        None: one regency's row, both in a result file and in the database."""
+        index_ci = self.index_ci or (None, None)
+        rank_ci = self.rank_ci or (None, None)
+        return {
+            "n_respondents": self.n_respondents,
+            "n_rows": self.n_rows,
+            "status": self.status,
+            "index": self.index,
+            "index_100": self.index_100,
+            "category": self.category,
+            "rank_national": self.rank_national,
+            "rank_province": self.rank_province,
+            "index_ci_low": index_ci[0],
+            "index_ci_high": index_ci[1],
+            "rank_ci_low": rank_ci[0],
+            "rank_ci_high": rank_ci[1],
+            "p_same_category": self.p_same_category,
+            "rank_equal_weights": self.rank_equal_weights,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "regency_code": self.regency_code,

@@ -370,15 +370,35 @@ def result_format_problem(path: Path) -> Problem | None:
 METHOD_COLUMNS = ("engine_version", "aggregation", "scheme", "min_respondents", "bootstrap", "seed")
 
 
-def result_table(document: dict[str, Any], spec: InstrumentSpec) -> list[list[Any]]:
+def result_table(result: ScoringResult, spec: InstrumentSpec) -> list[list[Any]]:
     """One row per regency (header first), with the instrument and method on every row.
 
     Missing values are None; ``missing_variables`` is a space-separated list of codes.
     """
     variable_codes = [v.code for v in spec.variables]
-    instrument = document["instrument"]
-    method = document["method"]
-    header = [
+    instrument = instrument_identity(spec)
+    table: list[list[Any]] = []
+    for r in result.regencies:
+        row = {
+            "regency_code": r.regency_code,
+            "province_code": r.province_code,
+            **r.flat(),
+            "missing_variables": " ".join(r.missing_variables) or None,
+            "rank_shift": r.rank_shift,
+            "max_rank_shift": result.max_rank_shift,
+            **{f"variable_{code}": r.variables.get(code) for code in variable_codes},
+            "instrument_code": instrument["code"],
+            "instrument_year": instrument["year"],
+            "instrument_version": instrument["version"],
+            "instrument_sha256": instrument["sha256"],
+            **{c: getattr(result.method, c) for c in METHOD_COLUMNS},
+        }
+        table.append([row[c] for c in _columns(variable_codes)])
+    return [list(_columns(variable_codes)), *table]
+
+
+def _columns(variable_codes: list[str]) -> tuple[str, ...]:
+    return (
         "regency_code",
         "province_code",
         "status",
@@ -404,44 +424,7 @@ def result_table(document: dict[str, Any], spec: InstrumentSpec) -> list[list[An
         "instrument_version",
         "instrument_sha256",
         *METHOD_COLUMNS,
-    ]
-    identity = [
-        instrument["code"],
-        instrument["year"],
-        instrument["version"],
-        instrument["sha256"],
-        *(method[c] for c in METHOD_COLUMNS),
-    ]
-    table: list[list[Any]] = [header]
-    for r in document["regencies"]:
-        ci = r["index_ci"] or [None, None]
-        rank_ci = r["rank_ci"] or [None, None]
-        table.append(
-            [
-                r["regency_code"],
-                r["province_code"],
-                r["status"],
-                " ".join(r["missing_variables"]) or None,
-                r["n_respondents"],
-                r["n_rows"],
-                r["index"],
-                r["index_100"],
-                r["category"],
-                r["rank_national"],
-                r["rank_province"],
-                ci[0],
-                ci[1],
-                rank_ci[0],
-                rank_ci[1],
-                r["p_same_category"],
-                r["rank_equal_weights"],
-                r["rank_shift"],
-                document["max_rank_shift"],
-                *(r["variables"].get(code) for code in variable_codes),
-                *identity,
-            ]
-        )
-    return table
+    )
 
 
 def write_result(result: ScoringResult, spec: InstrumentSpec, path: Path) -> None:
@@ -458,9 +441,9 @@ def write_result(result: ScoringResult, spec: InstrumentSpec, path: Path) -> Non
         )
     elif suffix == ".csv":
         with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(result_table(document, spec))
+            csv.writer(handle).writerows(result_table(result, spec))
     else:
-        _write_xlsx(result_table(document, spec), path)
+        _write_xlsx(result_table(result, spec), path)
 
 
 def _write_xlsx(table: list[list[Any]], path: Path) -> None:

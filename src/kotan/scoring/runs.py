@@ -334,26 +334,14 @@ def _regency_values(result: ScoringResult, data: RunInput) -> dict[str, dict[str
     rows = {}
     for r in result.regencies:
         rows[r.regency_code] = {
-            "n_respondents": r.n_respondents,
-            "n_rows": r.n_rows,
+            **r.flat(),
+            "category": r.category or "",
             "n_by_unit": _json(dict(r.n_by_unit)),
             "n_answers": data.n_answers[r.regency_code],
             "n_excluded": data.n_excluded[r.regency_code],
             "input_digest": data.regency_digests[r.regency_code],
-            "status": r.status,
             "variables": _json(dict(r.variables)),
             "indicators": _json(dict(r.indicators)),
-            "index": r.index,
-            "index_100": r.index_100,
-            "category": r.category or "",
-            "rank_national": r.rank_national,
-            "rank_province": r.rank_province,
-            "index_ci_low": r.index_ci[0] if r.index_ci else None,
-            "index_ci_high": r.index_ci[1] if r.index_ci else None,
-            "rank_ci_low": r.rank_ci[0] if r.rank_ci else None,
-            "rank_ci_high": r.rank_ci[1] if r.rank_ci else None,
-            "p_same_category": r.p_same_category,
-            "rank_equal_weights": r.rank_equal_weights,
         }
     return rows
 
