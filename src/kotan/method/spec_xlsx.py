@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,6 +37,7 @@ from kotan.method.spec import (
     categories_to_plain,
     spec_from_dict,
 )
+from kotan.method.workbooks import WorkbookRefused, open_workbook
 
 # Bounds on what a workbook may make us read: rows per sheet, bytes once unzipped.
 MAX_ROWS = 5_000
@@ -416,20 +416,15 @@ def _read_sheet(ws: Any, name: str, problems: list[Problem]) -> _Sheet | None:
 
 def _load(data: bytes) -> dict[str, _Sheet]:
     """The sheets read_xlsx needs, or InstrumentError for an unreadable or misshapen file."""
-    # openpyxl raises many kinds of exceptions on broken input: any failure is the file's fault.
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception as exc:
-        raise _unreadable("file.not_xlsx") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _unreadable("file.too_large", limit=MAX_UNPACKED_BYTES // 2**20)
+        wb = open_workbook(data, max_unpacked=MAX_UNPACKED_BYTES)
+    except WorkbookRefused as exc:
+        code = {"not_zip": "file.not_xlsx", "too_large": "file.too_large"}
+        raise _unreadable(
+            code.get(exc.reason, "file.not_workbook"), limit=MAX_UNPACKED_BYTES // 2**20
+        ) from None
     problems: list[Problem] = []
     sheets: dict[str, _Sheet] = {}
-    try:
-        wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise _unreadable("file.not_workbook") from exc
     try:
         present = {title.strip().lower(): title for title in wb.sheetnames}
         for name in (*SHEETS, CATEGORIES):

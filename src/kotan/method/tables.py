@@ -196,9 +196,9 @@ def csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
+    from kotan.method.workbooks import open_workbook  # openpyxl only when a workbook comes
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook = open_workbook(data)
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import uuid
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -25,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -39,6 +38,7 @@ from kotan.method.problems import Problem, ProblemsError, register_messages
 from kotan.method.spec import InstrumentSpec
 from kotan.method.tables import REQUIRED as TABLE_COLUMNS
 from kotan.method.tables import cell_text, csv_rows, normalise
+from kotan.method.workbooks import WorkbookRefused, open_workbook
 
 if TYPE_CHECKING:
     from kotan.accounts.models import User
@@ -464,27 +464,20 @@ def _kind(data: bytes) -> str:
     return "csv"
 
 
+_REFUSED = {
+    "not_zip": "excel.broken",
+    "broken": "excel.broken",
+    "not_workbook": "excel.not_spreadsheet",
+    "macro": "excel.macro",
+    "too_large": "excel.unpacked",
+}
+
+
 def _open_workbook(data: bytes) -> Any:
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = {info.filename.lower() for info in infos}
-            if any(name.endswith("vbaproject.bin") for name in names):
-                raise _refuse("excel.macro")
-            if "xl/workbook.xml" not in names:
-                raise _refuse("excel.not_spreadsheet")
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise _refuse("excel.unpacked", limit=MAX_UNPACKED_BYTES // 2**20)
-            if b"macroEnabled" in archive.read("[Content_Types].xml")[:100_000]:
-                raise _refuse("excel.macro")
-    except UploadRejected:
-        raise
-    except Exception:  # any failure to read the archive is the file's fault
-        raise _refuse("excel.broken") from None
-    try:
-        return load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise _refuse("excel.broken") from None
+        return open_workbook(data, max_unpacked=MAX_UNPACKED_BYTES, refuse_macros=True)
+    except WorkbookRefused as exc:
+        raise _refuse(_REFUSED[exc.reason], limit=MAX_UNPACKED_BYTES // 2**20) from None
 
 
 def _blank(value: Any) -> bool:
