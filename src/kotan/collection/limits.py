@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage
 from kotan.collection.models import RespondentLink
 from kotan.core.errors import error_response
 from kotan.core.network import client_address
-from kotan.method.problems import Problem, register_messages
+from kotan.method.problems import register_messages
 
 WINDOW_SECONDS = 600
 # Requests per link and window: a questionnaire takes about ten (sections, review, send);
@@ -85,8 +85,6 @@ class AnonymousLimitMiddleware:
 
 
 def limited_response(request: HttpRequest, wait: int) -> HttpResponse:
-    response = error_response(
-        request, 429, "rate.limited", Problem("rate.limited", "", {"seconds": wait}).message()
-    )
+    response = error_response(request, 429, "rate.limited", params={"seconds": wait})
     response["Retry-After"] = str(wait)
     return response

@@ -23,7 +23,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from kotan.method.problems import Problem, register_messages
+from kotan.method.problems import Problem, problem_document, register_messages
 
 logger = logging.getLogger("kotan.errors")
 
@@ -84,28 +84,37 @@ def _titles() -> dict[int, str]:
     }
 
 
+def problem_json(status: int, problems: list[Problem], **extra: object) -> JsonResponse:
+    """A refusal as JSON in the one problem shape (kotan.method.problems.problem_document)."""
+    return JsonResponse(problem_document(problems, **extra), status=status)
+
+
 def error_response(
     request: HttpRequest,
     status: int,
     code: str,
     detail: str = "",
     *,
+    params: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The answer for an error ``code`` (a registered problem code) with ``status``."""
-    detail = detail or Problem(code, "").message()
+    """The answer for an error ``code`` (a registered problem code, with its ``params``) with
+    ``status``: JSON in the one problem shape, an OpenRosa document, or a page. ``detail``
+    replaces the catalogue's message on the page and in OpenRosa."""
+    problem = Problem(code, "", params or {})
     kind = _kind(request)
     response: HttpResponse
     if kind == "json":
-        problem = {"code": code, "location": "", "detail": detail}
-        response = JsonResponse({**problem, "problems": [problem]}, status=status)
+        response = problem_json(status, [problem])
     elif kind == "openrosa":
+        detail = detail or problem.message()
         body = render_to_string(
             "collection/odk/response.xml", {"message": detail, "nature": "error"}
         )
         response = HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
         response["X-OpenRosa-Version"] = "1.0"
     else:
+        detail = detail or problem.message()
         page = {
             "status": status,
             "title": _titles().get(status, _("Terjadi kesalahan")),

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from kotan.core.errors import error_response
-from kotan.method.problems import Problem, register_messages
+from kotan.method.problems import register_messages
 
 register_messages(
     {
@@ -39,12 +39,7 @@ class BodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if content_length(request) > settings.KOTAN_MAX_REQUEST_BYTES:
             mb = settings.KOTAN_MAX_REQUEST_BYTES // (1024 * 1024)
-            response = error_response(
-                request,
-                413,
-                "request.too_large",
-                Problem("request.too_large", "", {"mb": mb}).message(),
-            )
+            response = error_response(request, 413, "request.too_large", params={"mb": mb})
             response["Connection"] = "close"  # the unread body must not be taken as a request
             return response
         return self.get_response(request)

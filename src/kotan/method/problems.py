@@ -65,3 +65,16 @@ class ProblemsError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message("id") for p in problems[:20]))
+
+
+def problem_document(problems: list[Problem], **extra: Any) -> dict[str, Any]:
+    """The one JSON shape of a refusal, for every endpoint: the first problem on top
+    (``code``, ``detail``, ``location``), every problem under ``problems``, then ``extra``."""
+    first = problems[0]
+    return {
+        "code": first.code,
+        "detail": first.message(),
+        "location": first.location,
+        "problems": [p.as_dict() for p in problems],
+        **extra,
+    }

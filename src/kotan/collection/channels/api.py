@@ -25,6 +25,7 @@ from kotan.collection import evidence, limits
 from kotan.collection.ingest import IngestResult, ingest_submission
 from kotan.collection.models import Channel
 from kotan.collection.payload import decode_body
+from kotan.core.errors import problem_json
 from kotan.core.limits import content_length
 from kotan.method.problems import Problem
 
@@ -35,24 +36,9 @@ MAX_SIGNED_IN_BYTES = 1024 * 1024
 CHANNELS = {c.value for c in Channel}
 
 
-def problem_response(status: int, problems: list[Problem], **extra: object) -> JsonResponse:
-    """The one problem shape of this endpoint: the first problem on top, all of them below."""
-    first = problems[0]
-    return JsonResponse(
-        {
-            "code": first.code,
-            "detail": first.message(),
-            "location": first.location,
-            "problems": [p.as_dict() for p in problems],
-            **extra,
-        },
-        status=status,
-    )
-
-
 def _csrf_failure(request: HttpRequest) -> JsonResponse | None:
     rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})  # type: ignore[arg-type]
-    return None if rejected is None else problem_response(403, [Problem("auth.csrf", "")])
+    return None if rejected is None else problem_json(403, [Problem("auth.csrf", "")])
 
 
 def _may_send(user: User, payload: object) -> bool:
@@ -79,7 +65,7 @@ def _answer(result: IngestResult, **extra: object) -> JsonResponse:
     problems = result.problems or [Problem("submission.not_object", "")]
     if result.status == 401:
         extra["login_url"] = reverse("login")
-    return problem_response(result.status, problems, receipt=result.receipt_number, **extra)
+    return problem_json(result.status, problems, receipt=result.receipt_number, **extra)
 
 
 @csrf_exempt  # anonymous link submissions carry no cookie to protect; sessions are checked below
@@ -102,7 +88,7 @@ def submissions(request: HttpRequest) -> JsonResponse:
     try:
         body = _read_body(request)
     except RequestDataTooBig:
-        return problem_response(413, too_large)
+        return problem_json(413, too_large)
     if len(body) > limit:
         return _answer(
             ingest_submission(None, channel=channel, user=user, body=body, problems=too_large)
@@ -115,7 +101,7 @@ def submissions(request: HttpRequest) -> JsonResponse:
         return limits.limited_response(request, wait)  # type: ignore[return-value]
     if user is not None and not _may_send(user, payload):
         # Refused before anything is stored, as ODK does: not a lost submission, a forbidden one.
-        return problem_response(403, [Problem("submission.not_allowed", "")])
+        return problem_json(403, [Problem("submission.not_allowed", "")])
     result = ingest_submission(payload, channel=channel, user=user)
     files = request.FILES.getlist("evidence") if request.FILES else []
     if result.ok and result.response_id is not None and files:
