@@ -361,14 +361,14 @@ class RegencyScore:
         return self.rank_equal_weights - self.rank_national
 
     def flat(self) -> dict[str, Any]:
-        """The scalar scores as flat columns, the intervals' ends apart and missing values
-        None: one regency's row, both in a result file and in the database."""
+        """The scalar scores as flat columns (``FLAT_COLUMNS``), the intervals' ends apart and
+        missing values None: one regency's row, both in a result file and in the database."""
         index_ci = self.index_ci or (None, None)
         rank_ci = self.rank_ci or (None, None)
         return {
+            "status": self.status,
             "n_respondents": self.n_respondents,
             "n_rows": self.n_rows,
-            "status": self.status,
             "index": self.index,
             "index_100": self.index_100,
             "category": self.category,
@@ -404,6 +404,24 @@ class RegencyScore:
             "rank_equal_weights": self.rank_equal_weights,
             "rank_shift": self.rank_shift,
         }
+
+
+FLAT_COLUMNS = (
+    "status",
+    "n_respondents",
+    "n_rows",
+    "index",
+    "index_100",
+    "category",
+    "rank_national",
+    "rank_province",
+    "index_ci_low",
+    "index_ci_high",
+    "rank_ci_low",
+    "rank_ci_high",
+    "p_same_category",
+    "rank_equal_weights",
+)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from kotan.method.categories import SchemeError
-from kotan.method.engine import ResponseMatrix, ResponseRow, ScoringError, ScoringResult
+from kotan.method.engine import (
+    FLAT_COLUMNS,
+    ResponseMatrix,
+    ResponseRow,
+    ScoringError,
+    ScoringResult,
+)
 from kotan.method.problems import MESSAGES, Problem, ProblemsError, register_messages
 from kotan.method.spec import InstrumentSpec, spec_digest
 
@@ -401,21 +407,9 @@ def _columns(variable_codes: list[str]) -> tuple[str, ...]:
     return (
         "regency_code",
         "province_code",
-        "status",
+        FLAT_COLUMNS[0],  # status, then the variables it may miss
         "missing_variables",
-        "n_respondents",
-        "n_rows",
-        "index",
-        "index_100",
-        "category",
-        "rank_national",
-        "rank_province",
-        "index_ci_low",
-        "index_ci_high",
-        "rank_ci_low",
-        "rank_ci_high",
-        "p_same_category",
-        "rank_equal_weights",
+        *FLAT_COLUMNS[1:],
         "rank_shift",
         "max_rank_shift",
         *(f"variable_{code}" for code in variable_codes),

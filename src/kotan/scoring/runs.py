@@ -47,6 +47,7 @@ from kotan.instruments.models import Instrument, Item
 from kotan.instruments.queries import published_spec
 from kotan.method.categories import CUSTOM, SchemeError
 from kotan.method.engine import (
+    FLAT_COLUMNS,
     ResponseMatrix,
     ScoringError,
     ScoringOptions,
@@ -355,27 +356,15 @@ RUN_FIELDS = (
     "n_answers",
     "max_rank_shift",
 )
+# Every stored value of a regency's result: the engine's flat columns and the run's input.
 RESULT_FIELDS = (
-    "n_respondents",
-    "n_rows",
+    *FLAT_COLUMNS,
     "n_by_unit",
     "n_answers",
     "n_excluded",
     "input_digest",
-    "status",
     "variables",
     "indicators",
-    "index",
-    "index_100",
-    "category",
-    "rank_national",
-    "rank_province",
-    "index_ci_low",
-    "index_ci_high",
-    "rank_ci_low",
-    "rank_ci_high",
-    "p_same_category",
-    "rank_equal_weights",
 )
 
 
