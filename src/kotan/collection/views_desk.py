@@ -23,6 +23,7 @@ from kotan.accounts.permissions import Capability, current_user, require
 from kotan.collection import desk
 from kotan.collection.actions import TransitionError
 from kotan.collection.models import Assignment, Channel, Period, RawSubmission
+from kotan.core.forms import act_with_reason
 
 PAGE_SIZE = 25
 SHOWN_CHARS = 20_000  # of a payload as JSON text
@@ -267,16 +268,11 @@ def desk_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def desk_reject(request: HttpRequest, pk: int) -> HttpResponse:
     raw = _raw_or_404(request, pk)
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            desk.reject_submission(
-                actor=current_user(request), raw=raw, reason=form.cleaned_data["reason"]
-            )
-        except TransitionError as exc:
-            form.add_error("reason", [p.message() for p in exc.problems])
-        else:
-            messages.success(
-                request, _("Kiriman %(receipt)s ditolak.") % {"receipt": raw.receipt_number}
-            )
-            return redirect("desk_detail", pk=raw.pk)
+    if act_with_reason(
+        request,
+        form,
+        lambda reason: desk.reject_submission(actor=current_user(request), raw=raw, reason=reason),
+        _("Kiriman %(receipt)s ditolak.") % {"receipt": raw.receipt_number},
+    ):
+        return redirect("desk_detail", pk=raw.pk)
     return _detail(request, raw, reject=form, status=400)

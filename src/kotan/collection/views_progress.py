@@ -25,6 +25,7 @@ from kotan.accounts.permissions import Capability, current_user, has_capability,
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import actions, desk, evidence, progress
 from kotan.collection.models import Assignment, Channel, Evidence, Period, Response
+from kotan.core.forms import act_with_reason
 
 PAGE_SIZE = 50
 # Who may exclude a response from scoring (in their own scope). Belongs in the capability
@@ -131,20 +132,16 @@ def response_exclude(request: HttpRequest, response_id: int) -> HttpResponse:
         messages.info(request, _("Jawaban ini sudah dikecualikan."))
         return redirect(back)
     form = ExclusionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.exclude_response(
-                actor=current_user(request), response=response, reason=form.cleaned_data["reason"]
-            )
-        except actions.TransitionError as exc:
-            form.add_error("reason", [p.message() for p in exc.problems])
-        else:
-            messages.success(
-                request,
-                _("Jawaban %(receipt)s dikecualikan dari penghitungan.")
-                % {"receipt": response.receipt_number},
-            )
-            return redirect(back)
+    if request.method == "POST" and act_with_reason(
+        request,
+        form,
+        lambda reason: actions.exclude_response(
+            actor=current_user(request), response=response, reason=reason
+        ),
+        _("Jawaban %(receipt)s dikecualikan dari penghitungan.")
+        % {"receipt": response.receipt_number},
+    ):
+        return redirect(back)
     return render(
         request,
         "collection/progress/exclude.html",
@@ -274,19 +271,15 @@ def response_include(request: HttpRequest, response_id: int) -> HttpResponse:
     """Count an excluded response again, with a reason (audited)."""
     response = _scoped_response(request, response_id)
     form = InclusionForm(request.POST)
-    if form.is_valid():
-        try:
-            desk.include_response(
-                actor=current_user(request), response=response, reason=form.cleaned_data["reason"]
-            )
-        except actions.TransitionError as exc:
-            form.add_error("reason", [p.message() for p in exc.problems])
-        else:
-            messages.success(
-                request,
-                _("Jawaban %(receipt)s dihitung kembali.") % {"receipt": response.receipt_number},
-            )
-            return redirect("response_detail", response_id=response.pk)
+    if act_with_reason(
+        request,
+        form,
+        lambda reason: desk.include_response(
+            actor=current_user(request), response=response, reason=reason
+        ),
+        _("Jawaban %(receipt)s dihitung kembali.") % {"receipt": response.receipt_number},
+    ):
+        return redirect("response_detail", response_id=response.pk)
     return _response_page(request, response, form, status=400)
 
 
