@@ -33,8 +33,6 @@ from kotan.accounts import actions as accounts
 from kotan.accounts.models import Organization, Role, User
 from kotan.collection import actions as collection
 from kotan.collection.models import Assignment, Period, RespondentLink, Response
-from kotan.instruments import actions as instruments
-from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.monev import actions as monev
 from kotan.monev.models import (
     FollowUp,
@@ -49,9 +47,9 @@ from kotan.monev.models import (
 from kotan.regions.models import Province, Regency
 from kotan.scoring import runs
 from kotan.scoring.models import IndexRun
-from tests.conftest import PASSWORD, Cast, build_cast
-from tests.monev.test_actions import PDF_BYTES
-from tests.scoring.test_runs import MIN_RESPONDENTS, answer_some
+from tests.support.cast import PASSWORD, Cast, build_cast
+from tests.support.files import PDF_BYTES
+from tests.support.periods import MIN_RESPONDENTS, answer_some, build_period
 
 
 @dataclass
@@ -117,25 +115,9 @@ def region(code: str) -> Regency:
     return Regency.objects.get(code=code)
 
 
-def build_period(cast: Cast) -> Period:
+def build_answered_period(cast: Cast) -> Period:
     """The scoring tests' period: Jambi's regencies and Aceh Utara, a minimum of 5 answers."""
-    spec = dataclasses.replace(
-        load_yaml(EXAMPLE.read_text(encoding="utf-8")), version=2, min_respondents=MIN_RESPONDENTS
-    )
-    draft = instruments.import_instrument(actor=cast.ani, spec=spec)
-    instrument = instruments.publish_instrument(actor=cast.ani, instrument=draft)
-    period = collection.open_period(
-        actor=cast.ani,
-        year=2026,
-        name="IKOTAN 2026",
-        instrument=instrument,
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2026, 12, 31),
-    )
-    regencies = [*Regency.objects.filter(code__startswith="15."), region("11.08")]
-    collection.assign_regencies(
-        actor=cast.ani, period=period, regencies=regencies, deadline=date(2026, 12, 15)
-    )
+    period = build_period(cast, min_respondents=MIN_RESPONDENTS)
     answer_some(period, cast)  # 15.04, 15.05, 15.71 and 11.08 answer
     return period
 
@@ -271,7 +253,7 @@ def build_world() -> World:
     joko = _user(
         "joko", Role.VIEWER, organization=cast.kesbangpol_aceh_utara, regency=region("11.08")
     )
-    period = build_period(cast)
+    period = build_answered_period(cast)
     jambi = build_side(
         cast,
         period,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kotan.accounts import actions
 from kotan.accounts.models import Organization, Role, User
 from kotan.regions.models import Province, Regency
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 def _coverage_form(cast: Cast, codes: list[str]) -> dict[str, object]:

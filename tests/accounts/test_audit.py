@@ -7,7 +7,7 @@ from django.urls import reverse
 from kotan.accounts import actions
 from kotan.accounts.models import Role
 from kotan.regions.models import Regency
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 def test_creating_a_user_records_who_when_and_what(cast: Cast) -> None:

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 NOT_AUDITED = {
     # Append-only records that are their own audit trail: written once, never changed.

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, Cast
+from tests.support.cast import PASSWORD, Cast
 
 LOGIN = "/akun/masuk/"
 

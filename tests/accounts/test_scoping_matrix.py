@@ -36,9 +36,9 @@ from kotan.monev.models import FollowUp, Point, Session, TeamMember
 from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun
 from tests.accounts.conftest import Side, World
-from tests.collection.conftest import payload
-from tests.collection.test_odk import basic, collect_instance, gov_values
-from tests.monev.test_actions import PDF_BYTES
+from tests.support.files import PDF_BYTES
+from tests.support.odk import basic, collect_instance, gov_values
+from tests.support.periods import payload
 
 OK, CREATED, FOUND, UNAUTHORIZED, DENIED, HIDDEN, INVALID = 200, 201, 302, 401, 403, 404, 422
 LOGIN = "/akun/masuk/"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = os.environ.get("KOTAN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
+from kotan.collection.models import Assignment, Period
+from tests.support.browser import CHROMIUM, DESKTOP
+from tests.support.cast import Cast
+from tests.support.periods import build_period
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +56,12 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def period(cast: Cast) -> Period:
+    """Built for each test: the live server reads committed data."""
+    return build_period(cast)
+
+
+@pytest.fixture
+def batanghari(period: Period) -> Assignment:
+    return Assignment.objects.get(period=period, regency__code="15.04")

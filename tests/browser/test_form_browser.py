@@ -15,9 +15,8 @@ from playwright.sync_api import Page, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Evidence, Response
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
-from tests.collection.conftest import batanghari, period  # noqa: F401
-from tests.conftest import Cast
+from tests.support.browser import DESKTOP, PHONE, screenshot
+from tests.support.cast import Cast
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,7 +37,7 @@ def check_page(page: Page, axe: Axe, name: str) -> None:
 
 def test_a_respondent_fills_and_sends_the_form_on_a_phone(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     page: Page,
     settings: Any,
@@ -138,11 +137,11 @@ def test_a_respondent_fills_and_sends_the_form_on_a_phone(
 
 def test_the_enumerator_pages_pass_axe(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     page: Page,
 ) -> None:
-    from tests.browser.test_layout import log_in
+    from tests.support.browser import log_in
 
     log_in(page, str(live_server), "eko")
     axe = Axe()

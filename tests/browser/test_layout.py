@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
-from tests.conftest import PASSWORD, Cast
+from tests.support.browser import DESKTOP, PHONE, log_in, screenshot
+from tests.support.cast import Cast
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,14 +17,6 @@ pytestmark = [
 ]
 
 CSS_JS_BUDGET_GZIP = 50 * 1024
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize(("size_name", "size"), [("phone", PHONE), ("desktop", DESKTOP)])
@@ -92,8 +84,7 @@ def test_pages_pass_axe_and_stay_under_the_weight_budget(
     cast: Cast, live_server: object, page: Page
 ) -> None:
     from kotan.instruments.actions import import_instrument, publish_instrument
-    from kotan.method.spec import load_yaml
-    from tests.instruments.test_store import EXAMPLE
+    from kotan.method.spec import EXAMPLE, load_yaml
 
     instrument = publish_instrument(
         actor=cast.ani,

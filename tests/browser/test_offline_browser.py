@@ -12,9 +12,8 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, RawSubmission, Response
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, screenshot
-from tests.collection.conftest import batanghari, period  # noqa: F401
-from tests.conftest import Cast
+from tests.support.browser import ARTIFACTS, DESKTOP, PHONE, screenshot
+from tests.support.cast import Cast
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,7 +29,7 @@ def _answer(page: Page, code: str, label: str) -> None:
 
 def test_filled_offline_sent_when_the_network_returns(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
@@ -104,7 +103,7 @@ def test_filled_offline_sent_when_the_network_returns(
 
 def test_the_outbox_retries_after_server_errors_and_sends_once(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
@@ -134,11 +133,11 @@ def test_the_outbox_retries_after_server_errors_and_sends_once(
 
 def test_an_enumerator_fills_several_questionnaires_offline(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
-    from tests.browser.test_layout import log_in
+    from tests.support.browser import log_in
 
     context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
@@ -174,7 +173,7 @@ def test_an_enumerator_fills_several_questionnaires_offline(
 
 def test_a_new_version_of_the_app_keeps_what_waits_on_the_device(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
     monkeypatch: pytest.MonkeyPatch,

@@ -14,10 +14,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Evidence, Response
-from tests.browser.conftest import CHROMIUM, DESKTOP, PHONE, screenshot
-from tests.browser.test_layout import log_in
-from tests.collection.conftest import batanghari, period  # noqa: F401
-from tests.conftest import PASSWORD, Cast
+from tests.support.browser import CHROMIUM, DESKTOP, PHONE, log_in, screenshot
+from tests.support.cast import PASSWORD, Cast
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +38,7 @@ def _drop_session(context: BrowserContext) -> None:
 
 def test_an_expired_session_keeps_the_questionnaire_until_the_enumerator_signs_in_again(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
     settings: Any,
@@ -109,7 +107,7 @@ def test_an_expired_session_keeps_the_questionnaire_until_the_enumerator_signs_i
 
 def test_a_stale_csrf_token_is_renewed_and_the_questionnaire_sent_once(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
@@ -131,7 +129,7 @@ def test_a_stale_csrf_token_is_renewed_and_the_questionnaire_sent_once(
 
 def test_the_enumerators_list_prepares_every_unit_and_opens_with_no_signal(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
@@ -184,7 +182,7 @@ def test_the_enumerators_list_prepares_every_unit_and_opens_with_no_signal(
 
 def test_documents_refused_on_the_device_or_by_the_server_are_named(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
     settings: Any,
@@ -223,7 +221,7 @@ def test_documents_refused_on_the_device_or_by_the_server_are_named(
 
 def test_the_outbox_waits_as_long_as_the_server_asks(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     browser: Browser,
 ) -> None:
@@ -269,7 +267,7 @@ def bfcache_browser(browser: Browser) -> Iterator[Browser]:
 
 def test_the_offline_page_survives_the_back_forward_cache(
     cast: Cast,
-    batanghari: Assignment,  # noqa: F811
+    batanghari: Assignment,
     live_server: Any,
     bfcache_browser: Browser,
 ) -> None:

@@ -1,37 +1,47 @@
-"""A 2026 period with the example instrument, measuring Jambi's regencies and Aceh Utara."""
+"""The collection tests' world: the cast and a 2026 period with the demo instrument, measuring
+Jambi's regencies and Aceh Utara (tests/support/periods.py), built once per module.
+
+``cast`` and ``period`` come from that world, read again for each test; each test runs in a
+savepoint rolled back at its end (tests/support/world.py), so it sees the world as built.
+"""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
-from kotan.collection import actions
 from kotan.collection.models import Assignment, Period
-from kotan.instruments.demo import load_demo_instrument
-from kotan.regions.models import Regency
-from tests.conftest import Cast
+from tests.support.cast import Cast, build_cast
+from tests.support.periods import build_period
+from tests.support.world import held_transaction
+
+
+@dataclass
+class PeriodWorld:
+    cast: Cast
+    period: Period
+
+
+@pytest.fixture(scope="module")
+def period_world(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[PeriodWorld]:
+    with held_transaction(django_db_blocker):
+        cast = build_cast()
+        yield PeriodWorld(cast, build_period(cast))
 
 
 @pytest.fixture
-def period(cast: Cast) -> Period:
-    instrument = load_demo_instrument()
-    period = actions.open_period(
-        actor=cast.ani,
-        year=2026,
-        name="IKOTAN 2026",
-        instrument=instrument,
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2026, 12, 31),
-    )
-    regencies = [*Regency.objects.filter(code__startswith="15."), Regency.objects.get(code="11.08")]
-    actions.assign_regencies(
-        actor=cast.ani, period=period, regencies=regencies, deadline=date(2026, 12, 15)
-    )
-    return period
+def cast(period_world: PeriodWorld, db: None) -> Cast:
+    return period_world.cast.fresh()
+
+
+@pytest.fixture
+def period(period_world: PeriodWorld, db: None) -> Period:
+    return Period.objects.get(pk=period_world.period.pk)
 
 
 @pytest.fixture
@@ -39,19 +49,9 @@ def batanghari(period: Period) -> Assignment:
     return Assignment.objects.get(period=period, regency__code="15.04")
 
 
-GOV_ITEMS = ["MAS1_01", "MAS1_02", "MAS1_03", "LEM1_01", "LEM3_01", "HUK1_02"]
-
-
-def payload(context: dict[str, Any], unit: str = "gov", **overrides: Any) -> dict[str, Any]:
-    now = timezone.now()
-    data: dict[str, Any] = {
-        "uuid": str(uuid.uuid4()),
-        "unit": unit,
-        "institution": "Dinas Pendidikan",
-        "started_at": (now - timedelta(minutes=10)).isoformat(),
-        "submitted_at": now.isoformat(),
-        "answers": dict(zip(GOV_ITEMS, ["3", "4", "2", "TT", "3", "1"], strict=True)),
-        **context,
-    }
-    data.update(overrides)
-    return data
+@pytest.fixture
+def without_periods(period_world: PeriodWorld, db: None) -> None:
+    """The world with its period removed, for a test about the state before any period
+    (inside the test's savepoint: the next test has the period again)."""
+    Assignment.objects.all().delete()
+    Period.objects.all().delete()

@@ -8,8 +8,8 @@ from django.test import Client
 
 from kotan.collection import actions, ingest
 from kotan.collection.models import Assignment, RawSubmission, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 URL = "/api/v1/submissions/"
 

@@ -15,8 +15,8 @@ from kotan.collection.actions import TransitionError
 from kotan.collection.channels import web
 from kotan.collection.channels.api import MAX_ANONYMOUS_BYTES
 from kotan.collection.models import Assignment, Evidence, RawSubmission, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 URL = "/api/v1/submissions/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Period
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 def test_regencies_get_their_office_and_quotas(period: Period, cast: Cast) -> None:

@@ -25,8 +25,8 @@ from kotan.collection.models import (
     RespondentLink,
     Response,
 )
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 
 def invalid_raw(context: dict[str, Any], **overrides: Any) -> RawSubmission:

@@ -24,7 +24,7 @@ from kotan.collection.channels import excel
 from kotan.collection.models import Answer, Assignment, Period, RawSubmission, Response
 from kotan.instruments.queries import instrument_spec
 from kotan.method.synthetic import SyntheticSettings, generate_rows, header
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 GOV = ["MAS1_01", "MAS1_02", "MAS1_03"]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment, Draft
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 def test_csrf_failure_on_the_questionnaire_keeps_the_answers(

@@ -20,8 +20,8 @@ from django.utils.formats import date_format
 from kotan.collection import actions
 from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, Quota, RespondentLink, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 STATIC = Path(settings.BASE_DIR) / "static" / "kotan"
 

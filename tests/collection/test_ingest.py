@@ -14,8 +14,8 @@ from django.utils import timezone
 from kotan.collection import actions, ingest
 from kotan.collection.ingest import ingest_submission, reprocess_pending
 from kotan.collection.models import Answer, Assignment, RawSubmission, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 
 @pytest.fixture

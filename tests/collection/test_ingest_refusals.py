@@ -11,8 +11,8 @@ from django.utils import timezone
 from kotan.collection import actions, ingest
 from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, RawSubmission, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 
 def test_a_sessionless_assignment_payload_is_401_and_sent_again_after_sign_in_becomes_one_response(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from kotan.accounts.models import User
 from kotan.collection import actions, ingest, sharing
 from kotan.collection.models import Assignment, Period, RespondentLink, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -173,7 +173,7 @@ def test_the_list_filters_by_status_and_period(
     assert client.get(reverse("assignment_list") + "?periode=1999").status_code == 404
 
 
-def test_the_list_without_periods(client: Client, cast: Cast) -> None:
+def test_the_list_without_periods(client: Client, cast: Cast, without_periods: None) -> None:
     response = signed_in(client, cast.budi).get(reverse("assignment_list"))
     assert response.status_code == 200
     assert "Belum ada periode pengukuran." in response.content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kotan.collection import actions
 from kotan.collection.models import Assignment
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 def _config(response: object) -> dict[str, object]:

@@ -19,7 +19,7 @@ from kotan.collection.channels.web_forms import questionnaire_for_unit
 from kotan.collection.models import Assignment, Period
 from kotan.instruments.queries import instrument_spec
 from kotan.regions.models import Regency
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"  # poppler-utils
 

@@ -9,8 +9,8 @@ from django.test import Client
 from kotan.collection import actions, ingest
 from kotan.collection.models import Period
 from kotan.instruments.models import Instrument
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 
 def test_close_reopen_lock(cast: Cast, period: Period, client: Client) -> None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from kotan.collection.models import Assignment, Period
 from kotan.instruments.demo import load_demo_instrument
 from kotan.regions.models import Province
-from tests.conftest import Cast
+from tests.support.cast import Cast, build_cast
 
 URL = "/pengumpulan/periode/baru/"
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """Built for each test, without the collection tests' period: these tests open the first."""
+    return build_cast()
 
 
 def form(**overrides: object) -> dict[str, object]:

@@ -24,8 +24,8 @@ from kotan.collection.models import Assignment, Period, RawSubmission, Response
 from kotan.collection.progress import State
 from kotan.instruments.models import Instrument
 from kotan.regions.models import Regency
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 ANSWERS = {  # one valid answer set per observation unit of the example instrument
     "gov": {"MAS1_01": "3", "MAS1_02": "4", "LEM1_01": "TT"},

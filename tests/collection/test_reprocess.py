@@ -12,8 +12,8 @@ from kotan.collection import actions
 from kotan.collection.ingest import ingest_submission
 from kotan.collection.management.commands.reprocess_pending import parse_age
 from kotan.collection.models import Assignment, RawSubmission, Response
-from tests.collection.conftest import payload
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import payload
 
 
 def _stuck(cast: Cast, assignment: Assignment) -> RawSubmission:

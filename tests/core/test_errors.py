@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory, override_settings
 
 from kotan.collection.models import RawSubmission
 from kotan.core.errors import error_response
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 DOWN = OperationalError("server closed the connection unexpectedly")
 

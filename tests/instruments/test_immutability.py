@@ -22,7 +22,7 @@ from kotan.instruments.models import (
 )
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import EXAMPLE, InstrumentSpec, load_yaml, spec_digest
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kotan.instruments import actions
 from kotan.instruments.models import ImmutableInstrument, Instrument, Item, Variable
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import EXAMPLE, InstrumentError, InstrumentSpec, load_yaml
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.method.spec_xlsx import read_xlsx
-from tests.conftest import Cast
+from tests.support.cast import Cast
 
 
 @pytest.fixture

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from kotan.collection.models import Period
 from kotan.monev import actions
 from kotan.monev.models import FollowUp, Point, Session, Theme, Visit
 from kotan.regions.models import Province, Regency
-from tests.conftest import Cast
+from tests.support.cast import Cast
+from tests.support.periods import build_period
 
 
 @dataclass
@@ -111,3 +113,9 @@ def monev(cast: Cast) -> Monev:
     return Monev(
         visit, session, obstacle, plan, bnnk_follow_up, bnnp_follow_up, aceh_visit, aceh_follow_up
     )
+
+
+@pytest.fixture
+def period(cast: Cast) -> Period:
+    """The collection tests' 2026 period (tests/support/periods.py)."""
+    return build_period(cast)

@@ -14,8 +14,8 @@ from kotan.monev import actions
 from kotan.monev.actions import MonevError
 from kotan.monev.models import FollowUp, FollowUpEvidence, FollowUpNote, Point, Theme, Visit
 from kotan.regions.models import Province, Regency
-from tests.conftest import Cast
 from tests.monev.conftest import Monev, make_visit
+from tests.support.cast import Cast
 
 PDF_BYTES = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

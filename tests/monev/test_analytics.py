@@ -14,12 +14,11 @@ from kotan.monev import actions, analytics
 from kotan.monev.models import Theme
 from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun, RegencyResult
-from tests.collection.conftest import period  # noqa: F401 - fixture
-from tests.conftest import Cast
 from tests.monev.conftest import Monev, make_visit
+from tests.support.cast import Cast
 
 
-def store_run(period: Period, cast: Cast) -> IndexRun:  # noqa: F811
+def store_run(period: Period, cast: Cast) -> IndexRun:
     """A stored run with known variable scores for Batanghari (scale 1–4)."""
     run = IndexRun.objects.create(
         period=period,
@@ -98,7 +97,7 @@ def test_overdue_by_owner_and_province(cast: Cast, monev: Monev) -> None:
 def test_regency_points_next_to_weakest_variables(
     cast: Cast,
     monev: Monev,
-    period: Period,  # noqa: F811
+    period: Period,
 ) -> None:
     rows, run = analytics.regency_rows(cast.budi, None, None)
     assert run is None
@@ -113,7 +112,7 @@ def test_regency_points_next_to_weakest_variables(
     assert analytics.regency_rows(cast.hadi, None, None)[0] == []
 
 
-def test_analytics_page(cast: Cast, monev: Monev, client: Client, period: Period) -> None:  # noqa: F811
+def test_analytics_page(cast: Cast, monev: Monev, client: Client, period: Period) -> None:
     store_run(period, cast)
     actions.update_point(actor=cast.ani, point=monev.obstacle, variable_code="WIL")
     client.force_login(cast.gita)
@@ -130,7 +129,7 @@ def test_analytics_page(cast: Cast, monev: Monev, client: Client, period: Period
 def test_results_of_regencies_outside_a_bnnk_stay_hidden(
     cast: Cast,
     monev: Monev,
-    period: Period,  # noqa: F811
+    period: Period,
 ) -> None:
     """A BNNK reads its province's Monev points, but index results only of its own regencies."""
     from kotan.accounts import actions as account_actions

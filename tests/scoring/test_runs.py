@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +13,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from kotan.collection import actions as collection
 from kotan.collection.ingest import ingest_submission
@@ -24,15 +25,9 @@ from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.regions.models import Regency
 from kotan.scoring import runs
 from kotan.scoring.models import ImmutableResult, IndexRun, RegencyResult
-from tests.collection.conftest import payload
-from tests.conftest import Cast
-
-# The example instrument with a minimum of 5 respondents instead of 30, so that the tests
-# ingest a few dozen responses rather than a hundred. regency -> (respondents, mean answer):
-# three regencies ranked, Kota Jambi short of data, the other Jambi regencies without answers.
-MIN_RESPONDENTS = 5
-PLAN = {"15.04": (8, 3.3), "15.05": (7, 2.8), "11.08": (6, 2.3), "15.71": (3, 3.0)}
-UNITS = ["gov", "edu", "com", "fam"]
+from tests.support.cast import Cast, build_cast
+from tests.support.periods import MIN_RESPONDENTS, PLAN, answer_some, build_period, payload
+from tests.support.world import held_transaction
 
 
 @dataclass
@@ -41,59 +36,30 @@ class Measured:
     run: IndexRun
 
 
-def answer_some(period: Period, cast: Cast) -> None:
-    """Responses through the real ingestion, with "tidak tahu" and skipped items."""
-    spec = instrument_spec(period.instrument)
-    rng = np.random.default_rng(7)
-    for code, (n, level) in PLAN.items():
-        assignment = Assignment.objects.get(period=period, regency__code=code)
-        for i in range(n):
-            unit = UNITS[i % len(UNITS)]
-            answers = {}
-            for item in spec.items:
-                if unit not in item.units or rng.random() < 0.05:
-                    continue
-                value = int(np.clip(np.rint(level + rng.normal(0, 0.8)), 1, 4))
-                answers[item.code] = "TT" if rng.random() < 0.05 else str(value)
-            result = ingest_submission(
-                payload(
-                    {"assignment": assignment.pk},
-                    unit=unit,
-                    institution=f"Instansi {code} {i}",
-                    answers=answers,
-                ),
-                user=cast.ani,
-            )
-            assert result.status == 201, result.problems
+@dataclass
+class Answered:
+    cast: Cast
+    period: Period
+
+
+@pytest.fixture(scope="module")
+def answered_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Answered]:
+    """The collection tests' period with the small minimum, answered: built once per module."""
+    with held_transaction(django_db_blocker):
+        cast = build_cast()
+        period = build_period(cast, min_respondents=MIN_RESPONDENTS)
+        answer_some(period, cast)
+        yield Answered(cast, period)
 
 
 @pytest.fixture
-def period(cast: Cast) -> Period:
-    """Like the collection tests' period (Jambi and Aceh Utara), with the small minimum."""
-    spec = dataclasses.replace(
-        load_yaml(EXAMPLE.read_text(encoding="utf-8")), version=2, min_respondents=MIN_RESPONDENTS
-    )
-    draft = instruments.import_instrument(actor=cast.ani, spec=spec)
-    instrument = instruments.publish_instrument(actor=cast.ani, instrument=draft)
-    period = collection.open_period(
-        actor=cast.ani,
-        year=2026,
-        name="IKOTAN 2026",
-        instrument=instrument,
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2026, 12, 31),
-    )
-    regencies = [*Regency.objects.filter(code__startswith="15."), Regency.objects.get(code="11.08")]
-    collection.assign_regencies(
-        actor=cast.ani, period=period, regencies=regencies, deadline=date(2026, 12, 15)
-    )
-    return period
+def cast(answered_world: Answered, db: None) -> Cast:
+    return answered_world.cast.fresh()
 
 
 @pytest.fixture
-def answered(period: Period, cast: Cast) -> Period:
-    answer_some(period, cast)
-    return period
+def answered(answered_world: Answered, db: None) -> Period:
+    return Period.objects.get(pk=answered_world.period.pk)
 
 
 @pytest.fixture
