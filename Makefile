@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 DEV_ENV := KOTAN_DEBUG=1
 
-.PHONY: bench-report bench-index-run bench-ingest bench-scoring bench-weight install run setup test test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
+.PHONY: bench-report bench-index-run bench-ingest bench-scoring bench-weight install run setup test test-fast test-sqlite test-postgres check lint format typecheck migrations-check lock messages system-deps clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: install system-deps test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+## SQLite without the browser tests: the quick check while working (about a minute).
+test-fast: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"
 
 ## The PostgreSQL run also uses the Redis cache when Redis answers (as in production).
 test-postgres: install
