@@ -16,8 +16,7 @@ from kotan.monev.models import FollowUp, FollowUpEvidence, FollowUpNote, Point, 
 from kotan.regions.models import Province, Regency
 from tests.monev.conftest import Monev, make_visit
 from tests.support.cast import Cast
-
-PDF_BYTES = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.support.files import PDF_BYTES
 
 
 def codes(exc: pytest.ExceptionInfo[MonevError]) -> list[tuple[str, str]]:
