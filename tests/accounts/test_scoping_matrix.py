@@ -35,8 +35,8 @@ from kotan.instruments.models import Instrument
 from kotan.monev.models import FollowUp, Point, Session, TeamMember
 from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun
-from tests.accounts.conftest import Side, World
 from tests.support.files import PDF_BYTES
+from tests.support.matrix import Side, World
 from tests.support.odk import basic, collect_instance, gov_values
 from tests.support.periods import payload
 

@@ -11,8 +11,8 @@ from datetime import date
 
 from kotan.monev import actions
 from kotan.monev.report import render_docx, render_pdf, visit_report
-from tests.monev.conftest import make_visit
 from tests.support.cast import Cast
+from tests.support.monev import make_visit
 
 TEXT = (
     "Pemkab/Kesbangpol tidak segera merespons pengisian kuesioner KOTAN karena kesibukan dan "

@@ -14,9 +14,9 @@ from kotan.monev import actions
 from kotan.monev.actions import MonevError
 from kotan.monev.models import FollowUp, FollowUpEvidence, FollowUpNote, Point, Theme, Visit
 from kotan.regions.models import Province, Regency
-from tests.monev.conftest import Monev, make_visit
 from tests.support.cast import Cast
 from tests.support.files import PDF_BYTES
+from tests.support.monev import Monev, make_visit
 
 
 def codes(exc: pytest.ExceptionInfo[MonevError]) -> list[tuple[str, str]]:

@@ -14,8 +14,8 @@ from kotan.monev import actions, analytics
 from kotan.monev.models import Theme
 from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun, RegencyResult
-from tests.monev.conftest import Monev, make_visit
 from tests.support.cast import Cast
+from tests.support.monev import Monev, make_visit
 
 
 def store_run(period: Period, cast: Cast) -> IndexRun:

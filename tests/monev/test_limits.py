@@ -22,8 +22,8 @@ from kotan.monev import actions, texts
 from kotan.monev.actions import MonevError
 from kotan.monev.models import FollowUp, FollowUpNote, Point, Session, TeamMember, Visit
 from kotan.monev.report import render_docx, render_pdf, visit_report
-from tests.monev.conftest import Monev, make_visit
 from tests.support.cast import Cast
+from tests.support.monev import Monev, make_visit
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"  # poppler-utils
 TOO_LONG = "Teks terlalu panjang: paling banyak 4.000 karakter (sekarang 5.123)."

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from kotan.monev import actions
 from kotan.monev.models import FollowUp, FollowUpEvidence, Point, Visit
-from tests.monev.conftest import Monev
 from tests.support.cast import Cast
 from tests.support.files import PDF_BYTES
+from tests.support.monev import Monev
 
 OK, DENIED, HIDDEN = 200, 403, 404
 

@@ -15,8 +15,8 @@ from docx import Document
 
 from kotan.monev import actions
 from kotan.monev.report import date_range, render_docx, render_pdf, visit_report
-from tests.monev.conftest import Monev
 from tests.support.cast import Cast
+from tests.support.monev import Monev
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"  # poppler-utils
 

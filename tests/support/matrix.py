@@ -1,0 +1,264 @@
+"""The world of the scoping matrix (tests/accounts/conftest.py holds its fixtures): the same
+objects in Jambi and in Aceh, built through the real actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from kotan.accounts import actions as accounts
+from kotan.accounts.models import Organization, Role, User
+from kotan.collection import actions as collection
+from kotan.collection.models import Assignment, Period, RespondentLink, Response
+from kotan.monev import actions as monev
+from kotan.monev.models import (
+    FollowUp,
+    FollowUpEvidence,
+    FollowUpNote,
+    Point,
+    Session,
+    TeamMember,
+    Theme,
+    Visit,
+)
+from kotan.regions.models import Province, Regency
+from kotan.scoring import runs
+from kotan.scoring.models import IndexRun
+from tests.support.cast import PASSWORD, Cast, build_cast
+from tests.support.files import PDF_BYTES
+from tests.support.periods import MIN_RESPONDENTS, answer_some, build_period
+
+
+@dataclass
+class Side:
+    """One province's objects; the matrix opens each page on Jambi's and on Aceh's."""
+
+    province: Province
+    regency: Regency
+    institution: Organization  # a Kesbangpol of the regency
+    bnnk: Organization
+    operator: User  # the BNNK operator who owns the follow-ups
+    assignment: Assignment
+    link: RespondentLink
+    response: Response
+    visit: Visit
+    member: TeamMember
+    session: Session
+    point: Point  # an obstacle with the follow-ups
+    spare_point: Point  # no follow-up: moved and removed
+    spare_session: Session  # no point: removed
+    follow_up: FollowUp  # open, owned by the BNNK
+    done_follow_up: FollowUp  # finished by the BNNK operator, not yet verified
+    note: FollowUpNote
+    evidence: FollowUpEvidence
+
+
+@dataclass
+class World:
+    cast: Cast
+    intan: User  # BNNK Aceh Utara operator
+    joko: User  # viewer of Aceh Utara
+    period: Period
+    run: IndexRun
+    jambi: Side
+    aceh: Side
+    sessions: dict[str, str] = dataclasses.field(default_factory=dict)  # username -> session
+
+    def sign_in(self, client: Client, username: str) -> None:
+        """``force_login`` done once for the module: the session is part of the world."""
+        if username not in self.sessions:
+            once = Client()
+            once.force_login(self.users()[username])
+            self.sessions[username] = once.cookies[settings.SESSION_COOKIE_NAME].value
+        client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[username]
+
+    def users(self) -> dict[str, User]:
+        c = self.cast
+        return {
+            "ani": c.ani,
+            "budi": c.budi,
+            "citra": c.citra,
+            "dewi": c.dewi,
+            "eko": c.eko,
+            "fajar": c.fajar,
+            "gita": c.gita,
+            "hadi": c.hadi,
+            "intan": self.intan,
+            "joko": self.joko,
+        }
+
+
+def region(code: str) -> Regency:
+    return Regency.objects.get(code=code)
+
+
+def build_answered_period(cast: Cast) -> Period:
+    """The scoring tests' period: Jambi's regencies and Aceh Utara, a minimum of 5 answers."""
+    period = build_period(cast, min_respondents=MIN_RESPONDENTS)
+    answer_some(period, cast)  # 15.04, 15.05, 15.71 and 11.08 answer
+    return period
+
+
+def build_side(
+    cast: Cast,
+    period: Period,
+    *,
+    code: str,
+    name: str,
+    institution: Organization,
+    bnnk: Organization,
+    operator: User,
+    manager: User,
+) -> Side:
+    """One province's objects, named after ``name`` (a regency) so that they can be told apart."""
+    today = timezone.localdate()
+    regency = region(code)
+    province = regency.province
+    assignment = Assignment.objects.get(period=period, regency=regency)
+    link = collection.create_link(
+        actor=manager, assignment=assignment, unit_code="gov", label=f"Dinas Pendidikan {name}"
+    )
+    response = Response.objects.filter(assignment=assignment).order_by("pk").first()
+    assert response is not None
+    visit = monev.create_visit(
+        actor=cast.ani,
+        province=province,
+        regencies=[regency],
+        year=2022,
+        period_label="Semester II",
+        title=f"Monev KOTAN {name}",
+        organizer=f"Direktorat PSM untuk {name}",
+        starts_on=date(2022, 12, 21),
+        ends_on=date(2022, 12, 22),
+        purpose=f"Memantau pelaksanaan KOTAN di {name}.",
+    )
+    member = monev.add_team_member(
+        actor=cast.ani, visit=visit, role="anggota", name=f"Anggota Tim {name}"
+    )
+    session = monev.add_session(
+        actor=cast.ani,
+        visit=visit,
+        venue=f"Ruang Rapat Kantor {province.name}",
+        held_on=date(2022, 12, 21),
+        received_by=f"Kepala BNNP {province.name}",
+        methods=["diskusi"],
+        institutions=[bnnk],
+    )
+    point = monev.add_point(
+        actor=cast.ani,
+        session=session,
+        kind="kendala",
+        text=f"Jumlah personel {name} masih kurang.",
+        themes=[Theme.objects.get(code="personel")],
+        regency=regency,
+    )
+    spare_point = monev.add_point(
+        actor=cast.ani, session=session, kind="rencana", text=f"MoU pemangku kepentingan {name}."
+    )
+    spare_session = monev.add_session(
+        actor=cast.ani,
+        visit=visit,
+        venue=f"Aula Kantor Bupati {name}",
+        held_on=date(2022, 12, 22),
+        methods=["wawancara"],
+    )
+    follow_up = monev.create_follow_up(
+        actor=cast.ani,
+        point=point,
+        action=f"Koordinasi dengan Kesbangpol {name}.",
+        owner=bnnk,
+        owner_person=f"Kepala {bnnk.name}",
+        due_on=today - timedelta(days=3),
+        priority="tinggi",
+    )
+    done = monev.create_follow_up(
+        actor=cast.ani,
+        point=point,
+        action=f"Pendataan relawan {name}.",
+        owner=bnnk,
+        due_on=today + timedelta(days=30),
+    )
+    done = monev.set_follow_up_status(
+        actor=operator, follow_up=done, status="selesai", note=f"Selesai di {name}."
+    )
+    note = monev.add_note(actor=operator, follow_up=follow_up, text=f"Rapat awal di {name}.")
+    upload = SimpleUploadedFile(
+        f"bukti-{name.lower().replace(' ', '-')}.pdf", PDF_BYTES, "application/pdf"
+    )
+    (evidence,) = monev.add_evidence(actor=operator, follow_up=follow_up, uploads=[upload])
+    return Side(
+        province=province,
+        regency=regency,
+        institution=institution,
+        bnnk=bnnk,
+        operator=operator,
+        assignment=assignment,
+        link=link,
+        response=response,
+        visit=visit,
+        member=member,
+        session=session,
+        point=point,
+        spare_point=spare_point,
+        spare_session=spare_session,
+        follow_up=follow_up,
+        done_follow_up=done,
+        note=note,
+        evidence=evidence,
+    )
+
+
+def _user(username: str, role: str, **kw: object) -> User:
+    return accounts.create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name=username.capitalize(),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def build_world() -> World:
+    cast = build_cast()
+    bnnk_aceh_utara = accounts.create_organization(
+        actor=None, name="BNNK Aceh Utara", kind="bnnk", regency=region("11.08")
+    )
+    intan = _user(
+        "intan", Role.REGENCY_OPERATOR, organization=bnnk_aceh_utara, regency=region("11.08")
+    )
+    joko = _user(
+        "joko", Role.VIEWER, organization=cast.kesbangpol_aceh_utara, regency=region("11.08")
+    )
+    period = build_answered_period(cast)
+    jambi = build_side(
+        cast,
+        period,
+        code="15.04",
+        name="Batanghari",
+        institution=cast.kesbangpol_batanghari,
+        bnnk=cast.bnnk_batanghari,
+        operator=cast.citra,
+        manager=cast.citra,
+    )
+    aceh = build_side(
+        cast,
+        period,
+        code="11.08",
+        name="Aceh Utara",
+        institution=cast.kesbangpol_aceh_utara,
+        bnnk=bnnk_aceh_utara,
+        operator=intan,
+        manager=intan,
+    )
+    run = runs.compute_run(actor=cast.ani, period=period, bootstrap=0)
+    world = World(cast, intan, joko, period, run, jambi, aceh)
+    for username in world.users():
+        world.sign_in(Client(), username)
+    return world
