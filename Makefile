@@ -29,10 +29,12 @@ setup: install
 	$(DEV_ENV) $(BIN)/kotan load_organizations
 	$(DEV_ENV) $(BIN)/kotan load_demo
 
-## Everything, then serve the demo on http://127.0.0.1:8000/ (Ctrl+C to stop).
+## Everything, then serve the demo on http://127.0.0.1:8000/ with a task worker (Ctrl+C stops both).
 run: setup
-	@echo "SI-KOTAN: http://$(HOST):$(PORT)/"
-	$(DEV_ENV) $(BIN)/kotan runserver $(HOST):$(PORT)
+	@echo "SI-KOTAN: http://$(HOST):$(PORT)/ (and a task worker; Ctrl+C stops both)"
+	@$(DEV_ENV) $(BIN)/kotan db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV_ENV) $(BIN)/kotan runserver $(HOST):$(PORT)
 
 ## Whole suite: SQLite, then PostgreSQL (required when KOTAN_REQUIRE_POSTGRES=1).
 test: install system-deps test-sqlite test-postgres

@@ -67,6 +67,10 @@ elif len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = envlist("KOTAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("KOTAN_CSRF_TRUSTED_ORIGINS")
 
+# Background work: Django's Tasks API (django-tasks backport) on the database backend, which
+# needs nothing but the database; `kotan db_worker` runs what is enqueued (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,6 +83,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "kotan.core",
     "kotan.regions",
     "kotan.accounts",
