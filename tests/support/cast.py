@@ -67,6 +67,18 @@ def region(code: str) -> Regency:
     return Regency.objects.get(code=code)
 
 
+def make_user(username: str, role: str, **kw: object) -> User:
+    """An account through the real action, with the test password and an invented name."""
+    return actions.create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        full_name=username.capitalize(),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 def build_cast() -> Cast:
     """The cast, also for fixtures that build their world once per module."""
     jambi = Province.objects.get(code="15")
@@ -97,27 +109,19 @@ def build_cast() -> Cast:
         regency=region("11.08"),
     )
 
-    def user(username: str, role: str, **kw: object) -> User:
-        return actions.create_user(
-            actor=None,
-            username=username,
-            password=PASSWORD,
-            role=role,
-            full_name=username.capitalize(),
-            **kw,  # type: ignore[arg-type]
-        )
-
     return Cast(
-        ani=user("ani", Role.NATIONAL_ADMIN, organization=bnn_ri),
-        budi=user("budi", Role.PROVINCE_OPERATOR, organization=bnnp_jambi, province=jambi),
-        citra=user(
+        ani=make_user("ani", Role.NATIONAL_ADMIN, organization=bnn_ri),
+        budi=make_user("budi", Role.PROVINCE_OPERATOR, organization=bnnp_jambi, province=jambi),
+        citra=make_user(
             "citra", Role.REGENCY_OPERATOR, organization=bnnk_batanghari, regency=region("15.04")
         ),
-        dewi=user("dewi", Role.FOCAL_POINT, organization=kesbangpol, regency=region("15.04")),
-        eko=user("eko", Role.ENUMERATOR, organization=bnnk_batanghari, regency=region("15.04")),
-        fajar=user("fajar", Role.VIEWER, organization=bnn_ri),
-        gita=user("gita", Role.VIEWER, organization=bnnp_jambi, province=jambi),
-        hadi=user("hadi", Role.PROVINCE_OPERATOR, organization=bnnp_aceh, province=aceh),
+        dewi=make_user("dewi", Role.FOCAL_POINT, organization=kesbangpol, regency=region("15.04")),
+        eko=make_user(
+            "eko", Role.ENUMERATOR, organization=bnnk_batanghari, regency=region("15.04")
+        ),
+        fajar=make_user("fajar", Role.VIEWER, organization=bnn_ri),
+        gita=make_user("gita", Role.VIEWER, organization=bnnp_jambi, province=jambi),
+        hadi=make_user("hadi", Role.PROVINCE_OPERATOR, organization=bnnp_aceh, province=aceh),
         bnn_ri=bnn_ri,
         bnnp_jambi=bnnp_jambi,
         bnnp_aceh=bnnp_aceh,

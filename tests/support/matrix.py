@@ -30,7 +30,7 @@ from kotan.monev.models import (
 from kotan.regions.models import Province, Regency
 from kotan.scoring import runs
 from kotan.scoring.models import IndexRun
-from tests.support.cast import PASSWORD, Cast, build_cast
+from tests.support.cast import Cast, build_cast, make_user, region
 from tests.support.files import PDF_BYTES
 from tests.support.periods import MIN_RESPONDENTS, answer_some, build_period
 
@@ -92,10 +92,6 @@ class World:
             "intan": self.intan,
             "joko": self.joko,
         }
-
-
-def region(code: str) -> Regency:
-    return Regency.objects.get(code=code)
 
 
 def build_answered_period(cast: Cast) -> Period:
@@ -214,26 +210,15 @@ def build_side(
     )
 
 
-def _user(username: str, role: str, **kw: object) -> User:
-    return accounts.create_user(
-        actor=None,
-        username=username,
-        password=PASSWORD,
-        role=role,
-        full_name=username.capitalize(),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
 def build_world() -> World:
     cast = build_cast()
     bnnk_aceh_utara = accounts.create_organization(
         actor=None, name="BNNK Aceh Utara", kind="bnnk", regency=region("11.08")
     )
-    intan = _user(
+    intan = make_user(
         "intan", Role.REGENCY_OPERATOR, organization=bnnk_aceh_utara, regency=region("11.08")
     )
-    joko = _user(
+    joko = make_user(
         "joko", Role.VIEWER, organization=cast.kesbangpol_aceh_utara, regency=region("11.08")
     )
     period = build_answered_period(cast)
