@@ -24,11 +24,14 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("method",),  # plain Python: the method of the index, no Django
     ("core",),  # Django infrastructure: errors, limits, health, watchdog, PDF
     ("regions",),
-    ("accounts",),  # people, organisations, roles, scope, audit
+    ("accounts",),  # people, organisations, contacts, roles, scope, audit
+    ("notifications",),  # in-app notices, the email queue, per-kind email opt-out
+    ("jobs",),  # long work run as a task: progress, result, failure, retry
     ("instruments",),
     ("collection",),
     ("scoring",),
     ("monev",),
+    ("outreach",),  # the chasing: reminders, escalation, message log, sending links in bulk
     ("dashboard", "demo"),  # pages that read everything; the demo loader
     ("settings", "urls", "wsgi", "cli"),  # the project: wires the apps together
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,9 +68,63 @@ elif len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = envlist("KOTAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("KOTAN_CSRF_TRUSTED_ORIGINS")
 
-# Background work: Django's Tasks API (django-tasks backport) on the database backend, which
-# needs nothing but the database; `kotan db_worker` runs what is enqueued (make run starts one).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background work: Django's Tasks API (django-tasks backport). By default on the database
+# backend, which needs nothing but the database; `kotan db_worker` runs what is enqueued (make run
+# starts one). KOTAN_TASKS_BACKEND=rq puts the queue on Redis (KOTAN_REDIS_URL) for production,
+# run by `kotan rqworker default`. Either way `kotan scheduler` enqueues the periodic jobs.
+TASKS_BACKEND = env("KOTAN_TASKS_BACKEND", "database")
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("KOTAN_TASKS_BACKEND must be 'database' or 'rq'.")
+RQ_QUEUES = {"default": {"URL": env("KOTAN_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
+# The periodic jobs: name -> (task, cron expression in KOTAN_TIME_ZONE, keyword arguments).
+# `kotan scheduler` enqueues each when due; every job is idempotent, so a job enqueued twice
+# (two schedulers, a restart) sends nothing twice. README "Periodic jobs" lists them.
+KOTAN_SCHEDULE: dict[str, tuple[str, str, dict[str, object]]] = {
+    "reprocess_pending": (
+        "kotan.collection.tasks.reprocess_pending_submissions",
+        "*/10 * * * *",
+        {"older_than_seconds": 600},
+    ),
+    "purge_drafts": ("kotan.collection.tasks.purge_drafts", "30 2 * * *", {"days": 30}),
+    "deliver_email": ("kotan.notifications.tasks.deliver_email", "* * * * *", {}),
+}
+
+# Email: every message is queued in the database (django-post-office) and sent by the
+# `deliver_email` job through the delivery backend, so a failing mail server never blocks a page;
+# a failed message is marked failed and retried later. KOTAN_EMAIL_BACKEND: console (default),
+# file (into var/mail), smtp (KOTAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS).
+EMAIL_BACKEND = "post_office.EmailBackend"
+_EMAIL_DELIVERY = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_kind = env("KOTAN_EMAIL_BACKEND", "memory" if TESTING else "console")
+if _email_kind not in _EMAIL_DELIVERY:
+    raise ImproperlyConfigured(f"KOTAN_EMAIL_BACKEND must be one of {', '.join(_EMAIL_DELIVERY)}.")
+POST_OFFICE = {
+    "BACKENDS": {"default": _EMAIL_DELIVERY[_email_kind]},
+    "DEFAULT_PRIORITY": "medium",  # queued, never sent inside the request
+    "MAX_RETRIES": 5,
+    "RETRY_INTERVAL": timedelta(minutes=15),
+    "MESSAGE_ID_ENABLED": True,
+    "CELERY_ENABLED": False,
+    "LOG_LEVEL": 1,  # failures only
+}
+EMAIL_FILE_PATH = env("KOTAN_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env("KOTAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("KOTAN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env("KOTAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("KOTAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("KOTAN_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("KOTAN_EMAIL_FROM", "SI-KOTAN <no-reply@si-kotan.invalid>")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,14 +140,19 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "post_office",
     "kotan.core",
     "kotan.regions",
     "kotan.accounts",
+    "kotan.notifications",
+    "kotan.jobs",
     "kotan.instruments",
     "kotan.collection",
     "kotan.scoring",
     "kotan.dashboard",
     "kotan.monev",
+    "kotan.outreach",
     "kotan.demo",
 ]
 

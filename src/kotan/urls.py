@@ -20,10 +20,13 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kotan.accounts.urls")),
+    path("", include("kotan.notifications.urls")),
+    path("", include("kotan.jobs.urls")),
     path("", include("kotan.instruments.urls")),
     path("", include("kotan.collection.urls")),
     path("", include("kotan.scoring.urls")),
     path("monev/", include("kotan.monev.urls")),
+    path("", include("kotan.outreach.urls")),
     path("", include("kotan.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

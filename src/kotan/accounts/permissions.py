@@ -32,6 +32,12 @@ class Capability(StrEnum):
     COMPUTE_RESULTS = "compute_results"  # index runs (national: ranks are national)
     VIEW_MONEV = "view_monev"  # Monev visits, points, follow-ups, reports in scope
     MANAGE_MONEV = "manage_monev"  # plan and record visits and follow-ups in scope
+    MANAGE_ACCOUNTS = "manage_accounts"  # create, deactivate, reset accounts of the own region
+    VIEW_CONTACTS = "view_contacts"  # the focal people of institutions in scope (private)
+    MANAGE_CONTACTS = "manage_contacts"  # add, change, deactivate contacts in scope
+    SEND_MESSAGES = "send_messages"  # reminders, links sent out in bulk, the message log
+    MANAGE_TEMPLATES = "manage_templates"  # message templates and reminder schedules (national)
+    MAKE_OWN_LINKS = "make_own_links"  # a focal point's respondent links for its institution
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -47,6 +53,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.FILL_QUESTIONNAIRE,
             Capability.VIEW_MONEV,
             Capability.MANAGE_MONEV,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.VIEW_CONTACTS,
+            Capability.MANAGE_CONTACTS,
+            Capability.SEND_MESSAGES,
         }
     ),
     # A BNNK reads its province's Monev and reports on the follow-ups it owns (monev.rules).
@@ -60,10 +70,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_COLLECTION,
             Capability.FILL_QUESTIONNAIRE,
             Capability.VIEW_MONEV,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.VIEW_CONTACTS,
+            Capability.MANAGE_CONTACTS,
+            Capability.SEND_MESSAGES,
         }
     ),
     Role.FOCAL_POINT: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_INSTRUMENTS, Capability.VIEW_COLLECTION}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_INSTRUMENTS,
+            Capability.VIEW_COLLECTION,
+            Capability.MAKE_OWN_LINKS,
+        }
     ),
     Role.ENUMERATOR: frozenset(
         {

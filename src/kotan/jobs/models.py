@@ -1,0 +1,3 @@
+"""The models of kotan.jobs."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The models of kotan.notifications."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The models of kotan.outreach."""
+
+from __future__ import annotations
