@@ -7,3 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "kotan.notifications"
     verbose_name = _("Pemberitahuan")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from kotan.notifications import models
+
+        # A notification is written once by the system; only its reading is a change.
+        auditlog.register(models.Notification, include_fields=["read_at"])
+        auditlog.register(models.EmailPreference)
