@@ -29,11 +29,13 @@ setup: install
 	$(DEV_ENV) $(BIN)/kotan load_organizations
 	$(DEV_ENV) $(BIN)/kotan load_demo
 
-## Everything, then serve the demo on http://127.0.0.1:8000/ with a task worker (Ctrl+C stops both).
+## Everything, then serve the demo on http://127.0.0.1:8000/ with a task worker and the
+## scheduler of the periodic jobs (Ctrl+C stops all three).
 run: setup
-	@echo "SI-KOTAN: http://$(HOST):$(PORT)/ (and a task worker; Ctrl+C stops both)"
+	@echo "SI-KOTAN: http://$(HOST):$(PORT)/ (with a task worker and the scheduler; Ctrl+C stops all)"
 	@$(DEV_ENV) $(BIN)/kotan db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV_ENV) $(BIN)/kotan scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(DEV_ENV) $(BIN)/kotan runserver $(HOST):$(PORT)
 
 ## Whole suite: SQLite, then PostgreSQL (required when KOTAN_REQUIRE_POSTGRES=1).
