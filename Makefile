@@ -111,6 +111,11 @@ bench-index-run: install
 bench-ingest: install
 	$(BIN)/python benchmarks/ingest.py
 
+## Enqueue-to-start latency of a task on the database backend, SQLite and PostgreSQL.
+.PHONY: bench-tasks
+bench-tasks: install
+	$(BIN)/python benchmarks/task_latency.py
+
 ## Time to produce a Monev visit report (6 sessions x 15 points, 30 follow-ups), DOCX and PDF.
 bench-report: install
 	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly
