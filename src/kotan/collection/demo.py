@@ -52,13 +52,14 @@ def load_demo_period() -> Period:
         year=DEMO_YEAR,
         name=f"IKOTAN {DEMO_YEAR}",
         instrument=instrument,
-        opens_on=today - timedelta(days=30),
-        closes_on=today + timedelta(days=30),
+        opens_on=today - timedelta(days=40),
+        closes_on=today + timedelta(days=14),
     )
     codes = [*FILLED_SHARE, *NOT_STARTED]
     regencies = list(Regency.objects.filter(code__in=codes))
+    # Near its deadline, so the reminders of the last weeks show (outreach.demo).
     actions.assign_regencies(
-        actor=admin, period=period, regencies=regencies, deadline=today + timedelta(days=21)
+        actor=admin, period=period, regencies=regencies, deadline=today + timedelta(days=3)
     )
     spec = published_spec(instrument)
     columns = header(spec)[3:]
