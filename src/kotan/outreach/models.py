@@ -71,8 +71,10 @@ class ReminderPlan(models.Model):
         related_name="reminder_plan",
         verbose_name=_("periode"),
     )
-    days_before = models.JSONField(_("hari sebelum tenggat"), default=default_days_before)
-    days_after = models.JSONField(_("hari setelah tenggat"), default=default_days_after)
+    days_before = models.JSONField(
+        _("hari sebelum tenggat"), default=default_days_before, blank=True
+    )
+    days_after = models.JSONField(_("hari setelah tenggat"), default=default_days_after, blank=True)
     enabled = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
@@ -154,6 +156,14 @@ class OutreachMessage(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("instansi"),
+    )
+    contact = models.ForeignKey(
+        "accounts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("narahubung"),
     )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

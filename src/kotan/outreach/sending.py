@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from kotan.accounts.actions import acting_as
+from kotan.accounts.contacts import wa_me_url
 from kotan.outreach.models import OutreachMessage
 
 if TYPE_CHECKING:
-    from kotan.accounts.models import Organization, User
+    from kotan.accounts.models import Contact, Organization, User
     from kotan.collection.models import Period
     from kotan.regions.models import Province, Regency
 
@@ -28,12 +28,6 @@ if TYPE_CHECKING:
 class Sent:
     message: OutreachMessage
     created: bool  # False: the key was already used, nothing was sent again
-
-
-def wa_me_url(number: str, text: str) -> str:
-    """The one-tap link: https://wa.me/62812...?text=... (digits only, no plus)."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return f"https://wa.me/{digits}?text={quote(text, safe='')}"
 
 
 def _log(
@@ -50,7 +44,7 @@ def _log(
     regency: Regency | None,
     province: Province | None,
     organization: Organization | None,
-    contact: object | None,
+    contact: Contact | None,
     recipient_user: User | None,
     created_by: User | None,
     wa_url: str = "",
@@ -73,12 +67,11 @@ def _log(
         regency=regency,
         province=province,
         organization=organization,
+        contact=contact,
         recipient_user=recipient_user,
         created_by=created_by,
         wa_url=wa_url,
     )
-    if contact is not None and hasattr(OutreachMessage, "contact"):
-        message.contact = contact  # type: ignore[attr-defined]
     message.full_clean(exclude=["email"], validate_unique=False)
     try:
         with transaction.atomic():
@@ -101,7 +94,7 @@ def send_email_message(
     regency: Regency | None = None,
     province: Province | None = None,
     organization: Organization | None = None,
-    contact: object | None = None,
+    contact: Contact | None = None,
     recipient_user: User | None = None,
     created_by: User | None = None,
 ) -> Sent:
@@ -150,7 +143,7 @@ def prepare_whatsapp(
     regency: Regency | None = None,
     province: Province | None = None,
     organization: Organization | None = None,
-    contact: object | None = None,
+    contact: Contact | None = None,
     recipient_user: User | None = None,
     created_by: User | None = None,
 ) -> Sent:
