@@ -7,8 +7,11 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Organization, Role, User
@@ -25,6 +28,9 @@ from kotan.collection.models import (
 from kotan.instruments.actions import lock_instrument
 from kotan.instruments.models import Instrument
 from kotan.method.problems import Problem, ProblemsError, register_messages
+from kotan.notifications import recipients
+from kotan.notifications.models import Kind
+from kotan.notifications.send import notify
 from kotan.regions.models import Regency
 
 
@@ -174,6 +180,33 @@ def transition_assignment(
     locked.returned_reason = reason.strip() if action == "return" else ""
     with acting_as(actor):
         locked.save(update_fields=["status", "returned_reason", "updated_at"])
+    # Told inside the transaction: a failed transition leaves no notification behind.
+    bnnk = [
+        recipients.regency_operators(locked.regency_id),
+        recipients.organization_people(locked.responsible_id),
+    ]
+    bnnp = [recipients.province_operators(locked.regency.province_id)]
+    groups, kind, title = {
+        "submit": (bnnp, Kind.ASSIGNMENT_SUBMITTED, _("Penugasan %(name)s menunggu verifikasi")),
+        "verify": (
+            [recipients.national_admins()],
+            Kind.ASSIGNMENT_SUBMITTED,
+            _("Penugasan %(name)s sudah diverifikasi, menunggu finalisasi"),
+        ),
+        "finalize": ([*bnnk, *bnnp], Kind.ASSIGNMENT_FINALIZED, _("Penugasan %(name)s final")),
+        "return": (bnnk, Kind.ASSIGNMENT_RETURNED, _("Penugasan %(name)s dikembalikan")),
+    }[action]
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the source language
+        body = _("Oleh %(actor)s.") % {"actor": actor.get_full_name()}
+        if action == "return":
+            body = _("Alasan: %(reason)s") % {"reason": locked.returned_reason} + "\n" + body
+        notify(
+            recipients.everyone_but(actor, *groups),
+            kind,
+            str(title) % {"name": locked},
+            body=body,
+            url=reverse("assignment_detail", args=[locked.pk]),
+        )
     return locked
 
 

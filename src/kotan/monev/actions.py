@@ -33,6 +33,8 @@ from kotan.monev.models import (
     Theme,
     Visit,
 )
+from kotan.monev.tasks import notify_follow_up
+from kotan.notifications.models import Kind
 from kotan.regions.models import Province, Regency
 
 MAX_EVIDENCE_PER_FOLLOW_UP = 20
@@ -423,6 +425,7 @@ def create_follow_up(*, actor: User, point: Point, **fields: Any) -> FollowUp:
     follow_up.action = follow_up.action.strip()
     _check_follow_up(follow_up, province_id)
     _save(actor, follow_up)
+    notify_follow_up(follow_up, Kind.FOLLOWUP_ASSIGNED, actor=actor)  # rolled back with it
     return follow_up
 
 
@@ -441,9 +444,12 @@ def update_follow_up(*, actor: User, follow_up: FollowUp, **changes: Any) -> Fol
     _require_manage(actor, province_id)
     if locked.is_verified:
         raise MonevError([Problem("monev.verified", "")])
+    owner_before = (locked.owner_id, locked.owner_user_id)
     names = _set(locked, changes, FOLLOW_UP_FIELDS)
     _check_follow_up(locked, province_id)
     _save(actor, locked, [*names, "updated_at"])
+    if (locked.owner_id, locked.owner_user_id) != owner_before:  # handed to someone else
+        notify_follow_up(locked, Kind.FOLLOWUP_ASSIGNED, actor=actor)
     return locked
 
 

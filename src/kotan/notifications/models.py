@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    ASSIGNMENT_SUBMITTED = "assignment_submitted", _("Penugasan diajukan untuk verifikasi")
+    ASSIGNMENT_SUBMITTED = "assignment_submitted", _("Penugasan menunggu pemeriksaan")
     ASSIGNMENT_RETURNED = "assignment_returned", _("Penugasan dikembalikan untuk perbaikan")
-    ASSIGNMENT_FINALIZED = "assignment_finalized", _("Penugasan diverifikasi atau difinalisasi")
+    ASSIGNMENT_FINALIZED = "assignment_finalized", _("Penugasan difinalisasi")
     FOLLOWUP_ASSIGNED = "followup_assigned", _("Tindak lanjut Monev ditugaskan")
     FOLLOWUP_DUE = "followup_due", _("Tindak lanjut Monev segera jatuh tempo")
     FOLLOWUP_OVERDUE = "followup_overdue", _("Tindak lanjut Monev lewat tenggat")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from post_office import mail
 
@@ -71,6 +72,11 @@ def notify(
 
 def _queue_email(user: User, notification: Notification) -> None:
     """Queue the email in the database; ``deliver_email`` sends it later."""
+    with translation.override(settings.LANGUAGE_CODE):  # the recipient's, not the actor's
+        _queue_email_text(user, notification)
+
+
+def _queue_email_text(user: User, notification: Notification) -> None:
     lines = [_("Yth. %(name)s,") % {"name": user.get_full_name()}, "", notification.title]
     if notification.body:
         lines += ["", notification.body]
