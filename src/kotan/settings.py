@@ -192,6 +192,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kotan.accounts.context_processors.navigation",
+                "kotan.notifications.context_processors.unread",
             ],
         },
     },
