@@ -14,15 +14,12 @@ ONCE, SEVERAL, UNLIMITED = "sekali", "beberapa", "tanpa_batas"
 MAX_VALID_DAYS = 90
 
 
-class LinkForm(forms.Form):
-    """A new respondent link; ``cleaned_data["max_uses"]`` is None for an unlimited link."""
+class LinkSettingsForm(forms.Form):
+    """How a new respondent link works: unit, uses, validity. ``cleaned_data["max_uses"]`` is
+    None for an unlimited link. A focal point's link and the links made in bulk take only these;
+    the label comes from the institution."""
 
     unit = forms.ChoiceField(label=_("Kelompok responden (unit observasi)"))
-    label = forms.CharField(
-        label=_("Keterangan atau nama instansi"),
-        max_length=200,
-        help_text=_("Misalnya: Dinas Pendidikan, atau Warga Kecamatan Muara Bulian."),
-    )
     uses = forms.ChoiceField(
         label=_("Penggunaan"),
         choices=[
@@ -58,3 +55,13 @@ class LinkForm(forms.Form):
         elif uses == SEVERAL and not data.get("max_uses") and "max_uses" not in self.errors:
             self.add_error("max_uses", _("Isi jumlah penggunaan (2 atau lebih)."))
         return data
+
+
+class LinkForm(LinkSettingsForm):
+    """A new respondent link made by an operator, with its label."""
+
+    label = forms.CharField(
+        label=_("Keterangan atau nama instansi"),
+        max_length=200,
+        help_text=_("Misalnya: Dinas Pendidikan, atau Warga Kecamatan Muara Bulian."),
+    )

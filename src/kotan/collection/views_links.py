@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kotan.accounts.models import User
+from kotan.accounts.models import Organization, Role, User
 from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection import actions, sharing
-from kotan.collection.forms_links import LinkForm
+from kotan.collection.forms_links import LinkForm, LinkSettingsForm
 from kotan.collection.models import (
     COLLECTING_STATUSES,
     Assignment,
@@ -83,6 +83,7 @@ class LinkRow:
     link: RespondentLink
     state: str  # active | inactive | expired | used_up
     state_label: str
+    openable: bool = False  # the user may open, share and deactivate it
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -112,6 +113,58 @@ def _link(user: User, pk: int) -> RespondentLink:
         "unit", "assignment__period", "assignment__regency__province", "assignment__responsible"
     )
     return get_scoped_or_404(user, related, pk=pk)
+
+
+# --- a focal point's own links ------------------------------------------------------------------
+
+
+def own_institution(user: User) -> Organization | None:
+    """The institution whose links this user makes and shares (a focal point with
+    MAKE_OWN_LINKS), else None. Managers' links are not "own": they manage all in scope."""
+    org = user.organization
+    if (
+        user.role == Role.FOCAL_POINT
+        and has_capability(user, Capability.MAKE_OWN_LINKS)
+        and org is not None
+        and org.kind == Organization.Kind.INSTITUTION
+        and org.is_active
+    ):
+        return org
+    return None
+
+
+def _may_open(user: User, link: RespondentLink) -> bool:
+    if can_manage(user):
+        return True
+    org = own_institution(user)
+    return org is not None and link.institution_id == org.pk
+
+
+def _openable_link(request: HttpRequest, pk: int) -> tuple[User, RespondentLink]:
+    """A link the user manages (in scope, else 404), or a focal point's own institution's link.
+
+    For a focal point every other link is 403, inside its regency or not: a link it may not
+    open looks the same wherever it is."""
+    user = current_user(request)
+    if can_manage(user):
+        return user, _link(user, pk)
+    if own_institution(user) is None:
+        raise PermissionDenied
+    try:
+        link = _link(user, pk)
+    except Http404:
+        raise PermissionDenied from None
+    if not _may_open(user, link):
+        raise PermissionDenied
+    return user, link
+
+
+def may_make_own_links(user: User, assignment: Assignment) -> bool:
+    """A focal point makes links for its own institution in the assignment of its regency."""
+    org = own_institution(user)
+    return (
+        org is not None and org.regency_id == assignment.regency_id and assignment.accepts_responses
+    )
 
 
 LINK_STATE_LABELS = {
@@ -229,7 +282,10 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    user: User, assignment: Assignment, form: LinkForm | None = None
+    user: User,
+    assignment: Assignment,
+    form: LinkForm | None = None,
+    own_form: LinkSettingsForm | None = None,
 ) -> dict[str, object]:
     filled = dict(
         Response.objects.filter(assignment=assignment, excluded=False)
@@ -243,10 +299,12 @@ def _detail_context(
     ]
     now = timezone.now()
     links = [
-        LinkRow(link, *_link_state(link, now)) for link in assignment.links.select_related("unit")
+        LinkRow(link, *_link_state(link, now), openable=_may_open(user, link))
+        for link in assignment.links.select_related("unit")
     ]
     manager = can_manage(user)
     units = assignment.period.instrument.units.all()
+    own = own_institution(user) if not manager else None
     return {
         "assignment": assignment,
         "quotas": quotas,
@@ -257,6 +315,12 @@ def _detail_context(
         "can_create_links": manager and assignment.accepts_responses,
         "buttons": transition_buttons(user, assignment) if manager else [],
         "form": form or LinkForm(units=units),
+        "own_institution": own,
+        "can_create_own_links": own is not None and may_make_own_links(user, assignment),
+        "own_form": own_form or LinkSettingsForm(units=units, prefix="sendiri"),
+        "can_send_bulk": manager
+        and has_capability(user, Capability.SEND_MESSAGES)
+        and assignment.accepts_responses,
         "today": timezone.localdate(),
         "open_statuses": sorted(COLLECTING_STATUSES),
     }
@@ -322,9 +386,42 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def own_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A focal point's link for its own institution, from the assignment of its regency."""
+    user = current_user(request)
+    org = own_institution(user)
+    if org is None:
+        raise PermissionDenied
+    assignment = _assignment(user, pk)
+    if org.regency_id != assignment.regency_id:
+        raise Http404  # another regency's assignment is not this institution's
+    if not assignment.accepts_responses:
+        messages.error(
+            request, _("Penugasan ini tidak lagi menerima jawaban; tautan baru tidak dapat dibuat.")
+        )
+        return redirect("assignment_detail", pk=assignment.pk)
+    units = assignment.period.instrument.units.all()
+    form = LinkSettingsForm(request.POST, units=units, prefix="sendiri")
+    if not form.is_valid():
+        context = _detail_context(user, assignment, own_form=form)
+        return render(request, "collection/links/assignment_detail.html", context, status=400)
+    link = actions.create_link(
+        actor=user,
+        assignment=assignment,
+        unit_code=form.cleaned_data["unit"],
+        label=org.name,
+        institution=org,
+        max_uses=form.cleaned_data["max_uses"],
+        valid_days=form.cleaned_data["valid_days"],
+    )
+    messages.success(request, _("Tautan dibuat. Bagikan lewat WhatsApp atau cetak kode QR-nya."))
+    return redirect("link_detail", pk=link.pk)
+
+
+@require_POST
+@login_required
 def link_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
-    link = _link(user, pk)
+    user, link = _openable_link(request, pk)
     if link.is_active:
         actions.deactivate_link(actor=user, link=link)
         messages.success(request, _("Tautan dinonaktifkan; tautan ini tidak dapat dipakai lagi."))
@@ -334,21 +431,21 @@ def link_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache  # the page holds the token: keep it out of shared caches and the back button
 @login_required
 def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    link = _link(_manager(request), pk)
+    _user, link = _openable_link(request, pk)
     return render(request, "collection/links/link_detail.html", _share(request, link))
 
 
 @never_cache
 @login_required
 def link_print(request: HttpRequest, pk: int) -> HttpResponse:
-    link = _link(_manager(request), pk)
+    _user, link = _openable_link(request, pk)
     return render(request, "collection/links/link_print.html", _share(request, link))
 
 
 @never_cache
 @login_required
 def link_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    link = _link(_manager(request), pk)
+    _user, link = _openable_link(request, pk)
     url = request.build_absolute_uri(sharing.public_path(link.token))
     svg = sharing.qr_svg_file(url, _("Kode QR kuesioner"))
     response = HttpResponse(svg, content_type="image/svg+xml")
