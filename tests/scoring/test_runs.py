@@ -20,12 +20,16 @@ from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Answer, Assignment, Period, Response
 from kotan.instruments import actions as instruments
 from kotan.instruments.queries import instrument_spec
+from kotan.jobs.actions import start_job
+from kotan.jobs.models import Job
 from kotan.method.engine import ScoringOptions, score
 from kotan.method.spec import EXAMPLE, load_yaml
 from kotan.regions.models import Regency
 from kotan.scoring import runs
+from kotan.scoring.jobs import INDEX_RUN
 from kotan.scoring.models import ImmutableResult, IndexRun, RegencyResult
 from tests.support.cast import Cast, build_cast
+from tests.support.jobs import run_worker
 from tests.support.periods import MIN_RESPONDENTS, PLAN, answer_some, build_period, payload
 from tests.support.world import held_transaction
 
@@ -232,12 +236,19 @@ def test_admins_see_runs_and_compute_from_the_page(answered: Period, cast: Cast)
     client = client_for(cast.ani)
     page = client.get(reverse("run_list")).content.decode()
     assert "Hitung indeks" in page and "0 dari 12 penugasan final" in page
-    response = client.post(
-        reverse("run_compute"), {"period": answered.pk, "bootstrap": "20"}, follow=True
-    )
+    response = client.post(reverse("run_compute"), {"period": answered.pk, "bootstrap": "20"})
+    job = Job.objects.get()  # the run is computed in the background, not in the request
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert not IndexRun.objects.exists()
+    assert job.params == {"period": answered.pk, "final": False, "bootstrap": 20}
+    run_worker()
     run = IndexRun.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("run_detail", args=[run.pk])
+    job.refresh_from_db()
+    assert job.status == "selesai" and job.result_url == reverse("run_detail", args=[run.pk])
+    assert (job.progress_done, job.progress_total, job.progress_note) == (3, 3, "Hasil tersimpan")
     assert run.kind == "sementara" and run.created_by == cast.ani
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert reverse("run_detail", args=[run.pk]) in page and "Buka hasil" in page
     page = client.get(reverse("run_list")).content.decode()
     assert f"#{run.pk}" in page and "Sementara" in page and "B=20, seed 2026" in page
 
@@ -249,7 +260,7 @@ def test_a_final_run_is_refused_before_its_time_on_the_page(answered: Period, ca
         follow=True,
     )
     assert "Perhitungan final hanya dapat dilakukan" in response.content.decode()
-    assert not IndexRun.objects.exists()
+    assert not IndexRun.objects.exists() and not Job.objects.exists()  # refused before queueing
 
 
 def test_others_read_but_do_not_compute(measured: Measured, cast: Cast) -> None:
@@ -258,7 +269,7 @@ def test_others_read_but_do_not_compute(measured: Measured, cast: Cast) -> None:
     assert f"#{measured.run.pk}" in page and "Hitung indeks" not in page
     post = client.post(reverse("run_compute"), {"period": measured.period.pk, "bootstrap": "0"})
     assert post.status_code == 403
-    assert IndexRun.objects.count() == 1
+    assert IndexRun.objects.count() == 1 and not Job.objects.exists()
     assert Client().get(reverse("run_list")).status_code == 302  # anonymous: to the login page
 
 
@@ -406,3 +417,21 @@ def test_a_run_with_the_instruments_own_scheme_recomputes(cast: Cast) -> None:
     categories = set(run.results.exclude(category="").values_list("category", flat=True))
     assert categories <= {"rendah", "tinggi"} and categories
     assert runs.differences(run) == []
+
+
+def test_a_run_refused_when_it_runs_fails_its_job_in_indonesian(
+    answered: Period, cast: Cast
+) -> None:
+    # The page refuses at once; a job queued anyway (or whose period changed meanwhile) is
+    # checked again when it runs, and says why.
+    job = start_job(
+        cast.ani, INDEX_RUN, "Perhitungan final", {"period": answered.pk, "final": True}
+    )
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "gagal" and "Perhitungan final hanya dapat dilakukan" in job.error
+    assert (
+        "Coba lagi"
+        in client_for(cast.ani).get(reverse("job_detail", args=[job.pk])).content.decode()
+    )
+    assert not IndexRun.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kotan.collection import views_desk, views_links, views_periods, views_progress
+from kotan.collection import views_exports as exports_views
 from kotan.collection.channels import api, excel_views, odk_views, paper_views, web_views
 
 urlpatterns: list[URLPattern] = [
@@ -127,5 +128,22 @@ urlpatterns: list[URLPattern] = [
         odk_views.form_download,
         {"fmt": "xml"},
         name="odk_download_xform",
+    ),
+    # Long work in the background (kotan.jobs): every PDF of a period, the responses as XLSX
+    path(
+        "pengumpulan/periode/<int:year>/kertas/semua/",
+        paper_views.period_paper_page,
+        name="paper_period_page",
+    ),
+    path(
+        "pengumpulan/periode/<int:year>/kertas/semua/zip/",
+        paper_views.period_paper_zip,
+        name="paper_period_zip",
+    ),
+    path("progres/ekspor/<int:year>/", exports_views.export_page, name="responses_export"),
+    path(
+        "progres/ekspor/<int:year>/mulai/",
+        exports_views.export_start,
+        name="responses_export_start",
     ),
 ]

@@ -31,12 +31,13 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from kotan.accounts.actions import acting_as
@@ -375,23 +376,15 @@ def _score(spec: InstrumentSpec, data: RunInput, options: ScoringOptions) -> Sco
         raise RunError([scoring_problem(exc)]) from exc
 
 
-def compute_run(
-    *,
-    actor: User,
-    period: Period,
-    final: bool = False,
-    bootstrap: int = 1000,
-    seed: int | None = None,
-) -> IndexRun:
-    """Compute the index of every assigned regency from the database and store it as a run."""
+def refusal(actor: User, period: Period, final: bool) -> RunError | None:
+    """Why ``actor`` may not compute this run now, or None (checked again when it runs)."""
     if not has_capability(actor, Capability.COMPUTE_RESULTS):
-        raise RunError([Problem("run.role", "")])
-    period = Period.objects.select_related("instrument").get(pk=period.pk)
+        return RunError([Problem("run.role", "")])
     readiness = final_readiness(period)
     if not readiness.n_total:
-        raise RunError([Problem("run.no_assignments", "")])
+        return RunError([Problem("run.no_assignments", "")])
     if final and not readiness.allowed:
-        raise RunError(
+        return RunError(
             [
                 Problem(
                     "run.final_not_allowed",
@@ -404,9 +397,37 @@ def compute_run(
                 )
             ]
         )
+    return None
+
+
+Progress = Callable[[int, int, str], None]
+RUN_STEPS = 3  # read the answers, score (with the bootstrap), store
+
+
+def _no_progress(done: int, total: int, note: str) -> None:
+    """A run computed without anyone watching."""
+
+
+def compute_run(
+    *,
+    actor: User,
+    period: Period,
+    final: bool = False,
+    bootstrap: int = 1000,
+    seed: int | None = None,
+    progress: Progress = _no_progress,
+) -> IndexRun:
+    """Compute the index of every assigned regency from the database and store it as a run.
+
+    ``progress(done, total, note)`` hears of each stage (a background job shows it)."""
+    period = Period.objects.select_related("instrument").get(pk=period.pk)
+    refused = refusal(actor, period, final)
+    if refused is not None:
+        raise refused
     started = time.perf_counter()
     instrument = period.instrument
     spec = published_spec(instrument)
+    progress(0, RUN_STEPS, _("Membaca jawaban"))
     data = read_input(period, spec, instrument=instrument)
     options = ScoringOptions(
         aggregation=instrument.aggregation,
@@ -415,7 +436,14 @@ def compute_run(
         bootstrap=bootstrap,
         seed=default_seed(period) if seed is None else seed,
     )
+    progress(
+        1,
+        RUN_STEPS,
+        _("Menghitung indeks dan %(b)d replikasi bootstrap untuk %(n)d kabupaten/kota")
+        % {"b": bootstrap, "n": len(data.matrix.regency_codes)},
+    )
     result = _score(spec, data, options)
+    progress(2, RUN_STEPS, _("Menyimpan hasil"))
     rows = _regency_values(result, data)
     regency_pk = dict(Regency.objects.filter(code__in=rows).values_list("code", "pk"))
     with transaction.atomic():
@@ -438,6 +466,7 @@ def compute_run(
             ],
             batch_size=500,
         )
+    progress(RUN_STEPS, RUN_STEPS, _("Hasil tersimpan"))
     return run
 
 

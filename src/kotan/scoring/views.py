@@ -1,7 +1,9 @@
 """Result pages: the runs, a run's ranked table, one regency's result and how it was computed.
 
 Everyone with a region scope reads the results of the regencies in that scope (another
-region's answer 404, like rows that do not exist); only national admins compute runs.
+region's answer 404, like rows that do not exist); only national admins compute runs. A run
+is computed in the background (a kotan.jobs job, ``scoring/jobs.py``): the page checks that it
+may be computed, queues it and opens the job's progress page, which links to the run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +27,9 @@ from django.views.decorators.http import require_POST
 from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection.models import Answer, Period
+from kotan.jobs.actions import start_job
 from kotan.scoring import runs
+from kotan.scoring.jobs import INDEX_RUN
 from kotan.scoring.models import IndexRun, RegencyResult
 from kotan.scoring.reports import regency_report
 from kotan.scoring.runs import FinalReadiness
@@ -84,19 +89,26 @@ def run_compute(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Isian perhitungan tidak valid."))
         return redirect("run_list")
-    try:
-        run = runs.compute_run(
-            actor=current_user(request),
-            period=form.cleaned_data["period"],
-            final=form.cleaned_data["final"],
-            bootstrap=form.cleaned_data["bootstrap"],
-        )
-    except runs.RunError as exc:
-        for problem in exc.problems:
+    period, final = form.cleaned_data["period"], form.cleaned_data["final"]
+    bootstrap = form.cleaned_data["bootstrap"]
+    refused = runs.refusal(current_user(request), period, final)
+    if refused is not None:
+        for problem in refused.problems:
             messages.error(request, problem.message())
         return redirect("run_list")
-    messages.success(request, _("Indeks dihitung dan disimpan."))
-    return redirect("run_detail", run_id=run.pk)
+    with translation.override("id"):  # stored once, in the language of the record
+        label = (
+            _("Perhitungan indeks final %(period)s (B=%(b)d)")
+            if final
+            else _("Perhitungan indeks sementara %(period)s (B=%(b)d)")
+        ) % {"period": period.name, "b": bootstrap}
+    job = start_job(
+        current_user(request),
+        INDEX_RUN,
+        label,
+        {"period": period.pk, "final": final, "bootstrap": bootstrap},
+    )
+    return redirect("job_detail", job_id=job.pk)
 
 
 @dataclass(frozen=True)
