@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -43,3 +44,10 @@ def world(
 def world_db(world: World, db: None) -> World:
     """The world, in a test whose writes are rolled back (the ``db`` savepoint)."""
     return world
+
+
+@pytest.fixture
+def queued_email(settings: Any) -> None:
+    """Email through production's path, the post_office queue: the test runner's own locmem
+    backend would skip it. ``post_office.mail.send_queued()`` then delivers to the outbox."""
+    settings.EMAIL_BACKEND = "post_office.EmailBackend"

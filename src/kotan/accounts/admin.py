@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kotan.accounts.models import Organization, User
+from kotan.accounts.models import Contact, Organization, User
 
 
 class OrganizationAdminForm(forms.ModelForm):
@@ -73,3 +73,14 @@ class KotanUserAdmin(UserAdmin):
             {"fields": ("full_name", "email", "role", "organization", "province", "regency")},
         ),
     )
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """The model's clean (one of email or WhatsApp, the number as +62) runs here too."""
+
+    list_display = ["name", "organization", "position", "email", "whatsapp", "is_active"]
+    list_filter = ["is_active", "organization__kind", "organization__province"]
+    search_fields = ["name", "email", "whatsapp", "organization__name"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created_at", "updated_at"]

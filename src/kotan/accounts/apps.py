@@ -11,9 +11,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kotan.accounts.models import Organization, User
+        from kotan.accounts.models import Contact, Organization, User
 
         auditlog.register(Organization, m2m_fields={"covered_regencies"})
+        auditlog.register(Contact, exclude_fields=["updated_at"])
         auditlog.register(
             User,
             exclude_fields=["last_login"],

@@ -257,3 +257,65 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.get_full_name()
+
+
+class Contact(models.Model):
+    """A focal person of an organisation of any kind (a Kesbangpol, an OPD, a BNNK, a partner
+    institution): whom to remind, invite or ask. Private to those whose scope holds the
+    organisation (``Capability.VIEW_CONTACTS``)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisasi"),
+    )
+    name = models.CharField(_("nama"), max_length=150)
+    position = models.CharField(_("jabatan"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    whatsapp = models.CharField(
+        _("nomor WhatsApp"),
+        max_length=20,
+        blank=True,
+        help_text=_("Contoh: 0812-3456-7890. Disimpan dalam bentuk +62."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    note = models.TextField(_("catatan"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    scope_province_lookup = "organization__province"
+    scope_regency_lookup = "organization__regency"
+
+    class Meta:
+        ordering = ["organization__name", "-is_active", "name"]
+        verbose_name = _("narahubung")
+        verbose_name_plural = _("narahubung")
+        constraints = [
+            models.CheckConstraint(
+                name="contact_has_email_or_whatsapp",
+                condition=~models.Q(email="") | ~models.Q(whatsapp=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})" if self.organization_id else self.name
+
+    def clean(self) -> None:
+        # The normaliser lives beside the other contact helpers, which read this model.
+        from kotan.accounts.contacts import normalize_whatsapp
+
+        self.name = self.name.strip()
+        self.email = self.email.strip()
+        errors: dict[str, list[str]] = {}
+        if self.whatsapp.strip():
+            try:
+                self.whatsapp = normalize_whatsapp(self.whatsapp)
+            except ValidationError as exc:
+                errors["whatsapp"] = exc.messages
+        else:
+            self.whatsapp = ""
+        if not self.email and not self.whatsapp and "whatsapp" not in errors:
+            errors["email"] = [str(_("Isi email atau nomor WhatsApp (salah satu wajib)."))]
+        if errors:
+            raise ValidationError(errors)

@@ -1,17 +1,30 @@
 from __future__ import annotations
 
+from typing import Any
+
 from auditlog.models import LogEntry
+from axes.utils import reset as reset_lockout
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LoginView
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from kotan.accounts import actions
 from kotan.accounts.audit import describe_entries
-from kotan.accounts.forms import LoginForm
-from kotan.accounts.models import Organization, User
-from kotan.accounts.permissions import Capability, has_capability, require
+from kotan.accounts.contacts import contacts_of
+from kotan.accounts.forms import AccountForm, ContactForm, LoginForm, ReasonForm
+from kotan.accounts.models import Contact, Organization, Role, User
+from kotan.accounts.passwords import ResetForm, reset_link_validity
+from kotan.accounts.permissions import Capability, current_user, has_capability, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 
 
@@ -56,11 +69,84 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = None
     if has_capability(request.user, Capability.VIEW_USERS):
         members = scope_queryset(request.user, org.members.all())
+    # Contacts are private: only roles with VIEW_CONTACTS, and the organisation is in scope.
+    contacts = None
+    if has_capability(request.user, Capability.VIEW_CONTACTS):
+        contacts = contacts_of(org, include_inactive=True)
     return render(
         request,
         "accounts/organization_detail.html",
-        {"org": org, "covered": org.covered_regencies.all(), "members": members},
+        {
+            "org": org,
+            "covered": org.covered_regencies.all(),
+            "members": members,
+            "contacts": contacts,
+            "can_manage_contacts": has_capability(request.user, Capability.MANAGE_CONTACTS),
+        },
     )
+
+
+def _errors_onto(form: forms.BaseForm, exc: ValidationError) -> None:
+    """An action's refusal on the form: on its field when the form has one, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _contact_fields(form: ContactForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.fields}
+
+
+@require(Capability.MANAGE_CONTACTS)
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_scoped_or_404(request.user, Organization.objects.all(), pk=pk)
+    form = ContactForm(request.POST or None, instance=Contact(organization=org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = actions.add_contact(
+                actor=current_user(request), organization=org, **_contact_fields(form)
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, _("Narahubung %(name)s disimpan.") % {"name": contact.name})
+            return redirect(reverse("organization_detail", args=[org.pk]) + "#narahubung")
+    return render(request, "accounts/contact_form.html", {"org": org, "form": form})
+
+
+@require(Capability.MANAGE_CONTACTS)
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(request.user, Contact.objects.select_related("organization"), pk=pk)
+    org = contact.organization
+    form = ContactForm(request.POST or None, instance=contact, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_contact(
+                actor=current_user(request), contact=contact, **_contact_fields(form)
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, _("Narahubung %(name)s diubah.") % {"name": contact.name})
+            return redirect(reverse("organization_detail", args=[org.pk]) + "#narahubung")
+    return render(
+        request, "accounts/contact_form.html", {"org": org, "form": form, "contact": contact}
+    )
+
+
+@require_POST
+@require(Capability.MANAGE_CONTACTS)
+def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(request.user, Contact.objects.select_related("organization"), pk=pk)
+    actions.deactivate_contact(actor=current_user(request), contact=contact)
+    messages.success(
+        request,
+        _("Narahubung %(name)s dinonaktifkan: tidak dipakai lagi untuk pengingat.")
+        % {"name": contact.name},
+    )
+    return redirect(reverse("organization_detail", args=[contact.organization_id]) + "#narahubung")
 
 
 @require(Capability.VIEW_USERS)
@@ -69,7 +155,155 @@ def user_list(request: HttpRequest) -> HttpResponse:
         request.user, User.objects.select_related("organization", "province", "regency")
     )
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    return render(request, "accounts/user_list.html", {"page": page})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "can_manage": has_capability(request.user, Capability.MANAGE_ACCOUNTS)},
+    )
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@require(Capability.MANAGE_ACCOUNTS)
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = current_user(request)
+    form = AccountForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.invite_user(
+                actor=actor,
+                base_url=_base_url(request),
+                username=data["username"],
+                role=data["role"],
+                full_name=data["full_name"],
+                email=data["email"],
+                organization=data["organization"],
+                province=data.get("province"),
+                regency=data["regency"],
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Akun %(username)s dibuat. Undangan untuk membuat kata sandi dikirim ke "
+                    "%(email)s; tautannya berlaku %(valid)s."
+                )
+                % {"username": user.username, "email": user.email, "valid": reset_link_validity()},
+            )
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def _user_page(
+    request: HttpRequest, user: User, reason_form: ReasonForm | None = None, status: int = 200
+) -> HttpResponse:
+    actor = current_user(request)
+    manageable = (
+        has_capability(actor, Capability.MANAGE_ACCOUNTS)
+        and user.pk != actor.pk
+        and user.role in actions.manageable_roles(actor)
+    )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": user,
+            "manageable": manageable,
+            "reason_form": reason_form or ReasonForm(),
+            "reason_required": actor.role != Role.NATIONAL_ADMIN,
+        },
+        status=status,
+    )
+
+
+def _scoped_user(request: HttpRequest, pk: int) -> User:
+    return get_scoped_or_404(
+        request.user, User.objects.select_related("organization", "province", "regency"), pk=pk
+    )
+
+
+@require(Capability.VIEW_USERS)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_page(request, _scoped_user(request, pk))
+
+
+def _act_on_user(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    """Deactivate, reactivate or send a link: a refusal is shown on the account's page."""
+    user = _scoped_user(request, pk)
+    actor = current_user(request)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, user, form, status=422)
+    reason = form.cleaned_data["reason"]
+    try:
+        if act == "deactivate":
+            actions.deactivate_user(actor=actor, user=user, reason=reason)
+            done = _("Akun %(username)s dinonaktifkan.")
+        elif act == "reactivate":
+            actions.reactivate_user(actor=actor, user=user, reason=reason)
+            done = _("Akun %(username)s diaktifkan kembali.")
+        else:
+            actions.send_password_reset(actor=actor, user=user, base_url=_base_url(request))
+            done = _("Tautan atur ulang kata sandi dikirim ke email akun %(username)s.")
+    except ValidationError as exc:
+        _errors_onto(form, exc)
+        user.refresh_from_db()
+        return _user_page(request, user, form, status=422)
+    messages.success(request, done % {"username": user.username})
+    return redirect("user_detail", pk=user.pk)
+
+
+@require_POST
+@require(Capability.MANAGE_ACCOUNTS)
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_user(request, pk, "deactivate")
+
+
+@require_POST
+@require(Capability.MANAGE_ACCOUNTS)
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_user(request, pk, "reactivate")
+
+
+@require_POST
+@require(Capability.MANAGE_ACCOUNTS)
+def user_send_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_user(request, pk, "reset")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Lupa kata sandi?": the same answer for a known and an unknown address (no account
+    enumeration); the email is queued (post_office) and sent by the email job."""
+
+    form_class = ResetForm
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form: ResetForm) -> HttpResponse:
+        self.extra_email_context = {"valid_for": reset_link_validity()}
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"valid_for": reset_link_validity()}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"valid_for": reset_link_validity()}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password also lifts a sign-in lockout of the account: the lockout page
+    sends people here, and the link proved they own the account's email."""
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        response = super().form_valid(form)
+        reset_lockout(username=self.user.get_username())
+        return response
 
 
 @require(Capability.VIEW_AUDIT)
