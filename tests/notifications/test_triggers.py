@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kotan.accounts.models import Role
 from kotan.collection import actions as collection
@@ -233,3 +233,13 @@ def test_reminders_skip_finished_follow_ups_and_remind_again_after_a_new_due_dat
     )
     assert follow_up_reminders.call(today=today) == 1  # a new due date, a new reminder
     assert follow_up_reminders.call(today=today) == 0
+
+
+def test_stored_text_is_in_the_source_language_whatever_the_actor_reads(
+    cast: Cast, period: Period
+) -> None:
+    with translation.override("en"):
+        collection.transition_assignment(
+            actor=cast.citra, assignment=_assignment(period), action="submit"
+        )
+    assert last_for(cast.budi).title.endswith("menunggu verifikasi")
