@@ -4,9 +4,13 @@ on other days, stopping at quota, idempotency of the job."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client, override_settings
+from django.urls import reverse
 from post_office.models import Email
 
 from kotan.collection import actions as collection
@@ -107,7 +111,7 @@ def test_the_job_sends_emails_and_prepares_whatsapp(period: Period, people: Peop
         "teuku@example.org",
     ]
     rina_email = OutreachMessage.objects.get(contact=people.rina, channel="email")
-    assert rina_email.email is not None and rina_email.delivery_status == "sent"
+    assert rina_email.email is not None and rina_email.delivery_status == "Terkirim"
 
 
 def test_nothing_is_sent_on_a_day_off_the_schedule(period: Period, people: People) -> None:
@@ -198,3 +202,27 @@ def test_the_task_runs_on_the_worker_with_a_given_day(period: Period, people: Pe
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert result.return_value == {"emails": 4, "whatsapp": 3, "summaries": 0}
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_failing_mail_server_shows_in_the_log_and_blocks_nothing(
+    cast: Cast, period: Period, people: People, settings: Any
+) -> None:
+    run_reminders(DEADLINE - timedelta(days=7))
+    refusing = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.RefusingBackend"}}
+    with override_settings(POST_OFFICE=refusing):
+        deliver_email.call()
+    message = OutreachMessage.objects.select_related("email").get(
+        contact=people.rina, channel="email"
+    )
+    assert message.delivery_status == "Gagal, akan dicoba lagi"
+    client = Client()
+    client.force_login(cast.citra)
+    page = client.get(reverse("outreach_regency", args=["15.04"]))
+    assert page.status_code == 200 and "Gagal, akan dicoba lagi" in page.content.decode()

@@ -220,7 +220,14 @@ class OutreachMessage(models.Model):
 
     @property
     def delivery_status(self) -> str:
-        """What the email queue says (sent, failed, queued), else the log's own status."""
+        """What the email queue says (sent, failed, waiting to retry), else the log's status."""
+        from post_office.models import STATUS
+
         if self.email is not None:
-            return str(self.email.get_status_display() or self.get_status_display())
+            if self.email.status == STATUS.sent:
+                return str(self.Status.SENT.label)
+            if self.email.status == STATUS.failed:
+                return str(self.Status.FAILED.label)
+            if self.email.status == STATUS.requeued:
+                return str(_("Gagal, akan dicoba lagi"))
         return str(self.get_status_display())
