@@ -38,7 +38,6 @@ from kotan.collection.progress import (
 )
 from kotan.monev import rules
 from kotan.monev.models import FollowUp
-from kotan.notifications.models import Notification
 from kotan.outreach.models import OutreachMessage
 from kotan.scoring.models import IndexRun
 
@@ -98,6 +97,11 @@ class RegencyRow:
     @property
     def detail_url(self) -> str:
         return url_or_empty("assignment_detail", self.progress.assignment_id)
+
+    @property
+    def outreach_url(self) -> str:
+        """The regency's contacts, its message log and "send a reminder now"."""
+        return url_or_empty("outreach_regency", self.progress.regency_code)
 
     @property
     def ready_to_submit(self) -> bool:
@@ -331,7 +335,7 @@ def overdue_follow_ups(user: User, today: date) -> int:
     return scope_queryset(user, FollowUp.objects.filter(FollowUp.overdue_q(today))).count()
 
 
-# --- messages, jobs, notifications ----------------------------------------------------------
+# --- messages and jobs ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -339,8 +343,15 @@ class MessagesToSend:
     """Prepared WhatsApp messages waiting for the operator's tap, grouped by regency."""
 
     total: int
-    groups: tuple[tuple[str, tuple[OutreachMessage, ...]], ...]
+    groups: tuple[MessageGroup, ...]
     url: str
+
+
+@dataclass(frozen=True)
+class MessageGroup:
+    name: str  # the regency, the province of a summary, or "Nasional"
+    messages: tuple[OutreachMessage, ...]
+    url: str  # the regency's outreach page, if the group is a regency
 
 
 def messages_to_send(user: User) -> MessagesToSend | None:
@@ -355,16 +366,21 @@ def messages_to_send(user: User) -> MessagesToSend | None:
         ),
     )
     total = prepared.count()
-    groups: dict[str, list[OutreachMessage]] = {}
+    groups: dict[tuple[str, str], list[OutreachMessage]] = {}
     if total:
         for message in prepared.select_related("regency", "province").order_by(
             "regency__code", "created_at", "pk"
         )[:LIST_LIMIT]:
             where = message.regency or message.province
-            groups.setdefault(where.name if where else str(_("Nasional")), []).append(message)
+            name = where.name if where else str(_("Nasional"))
+            code = message.regency.code if message.regency else ""
+            groups.setdefault((name, code), []).append(message)
     return MessagesToSend(
         total,
-        tuple((name, tuple(items)) for name, items in groups.items()),
+        tuple(
+            MessageGroup(name, tuple(items), url_or_empty("outreach_regency", code) if code else "")
+            for (name, code), items in groups.items()
+        ),
         url_or_empty("outreach_today"),
     )
 
@@ -418,12 +434,6 @@ def my_jobs(user: User, now: datetime | None = None) -> Jobs | None:
         )
         (jobs.failed if row.failed else jobs.running).append(row)
     return jobs
-
-
-def unread_notifications(user: User) -> tuple[int, str]:
-    """How many notifications the user has not read, and where they are listed."""
-    n = Notification.objects.filter(recipient=user).unread().count()
-    return n, url_or_empty("notification_list")
 
 
 # --- the leaders' picture -------------------------------------------------------------------

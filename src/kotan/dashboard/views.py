@@ -53,7 +53,6 @@ def _sections(request: HttpRequest, user: User, today: date) -> dict[str, Any]:
         "scope": user_scope(user),
         "can_open_monev": has_capability(user, Capability.VIEW_MONEV),
     }
-    c["unread"], c["notifications_url"] = t.unread_notifications(user)
     if role in OPERATORS:
         c["lagging"] = t.lagging_regencies(reports)
     if role in (*OPERATORS, Role.NATIONAL_ADMIN):
@@ -77,7 +76,8 @@ def _sections(request: HttpRequest, user: User, today: date) -> dict[str, Any]:
 
 
 def _todo(c: dict[str, Any]) -> int:
-    """How many things wait for the user today, across the sections: 0 says so in words."""
+    """How many things wait for the user today, across the sections: 0 says so in words.
+    Unread notifications are counted beside them (by the notifications context processor)."""
     messages = c.get("messages_to_send")
     jobs = c.get("jobs")
     return (
@@ -86,7 +86,6 @@ def _todo(c: dict[str, Any]) -> int:
         + (messages.total if messages else 0)
         + len(c.get("follow_ups", ()))
         + (len(jobs.failed) if jobs else 0)
-        + c.get("unread", 0)
         + sum(row.is_lagging for row in c.get("questionnaires", ()))
         + sum(
             any(u.cell.state != State.COMPLETE for u in a.units) for a in c.get("assignments", ())
