@@ -15,7 +15,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from post_office.models import Email
@@ -208,10 +210,12 @@ def test_an_uploaded_workbook_is_read_with_spreadsheet_rows() -> None:
         [
             ["Instansi", "Nama", "Jabatan", "Email", "WhatsApp"],
             ["Dinas Pendidikan", "Rina Contoh", "Kepala", "rina@example.org", 6281200000001],
+            ["Dinas Sosial", "Sari Contoh", None, None, 81200000003],  # a number cell lost its 0
         ]
     )
-    (entry,) = bulk.read_xlsx(good)
-    assert entry.whatsapp == "+6281200000001" and entry.row == 2
+    first, second = bulk.read_xlsx(good)
+    assert first.whatsapp == "+6281200000001" and first.row == 2
+    assert second.whatsapp == "+6281200000003" and second.row == 3
 
 
 def test_the_downloaded_template_filled_in_is_accepted() -> None:
@@ -705,3 +709,21 @@ def test_an_invalid_own_link_form_is_shown_again(
     assert response.status_code == 400
     assert "Isi jumlah penggunaan" in response.content.decode()
     assert not RespondentLink.objects.exists()
+
+
+def test_the_batch_and_qr_pages_do_not_query_per_link(
+    client: Client, cast: Cast, batanghari: Assignment
+) -> None:
+    signed_in(client, cast.citra)
+    few = batch_url(client, batanghari)
+    send(client, batanghari, few)
+    more = "\n".join([HEADER] + [f"Dinas {i};Orang {i};;o{i}@example.org;" for i in range(8)])
+    many = str(confirm(client, batanghari, more)["Location"])
+    send(client, batanghari, many)
+    counted = []
+    for url in (few, many):
+        for page in (url, url.replace("/tautan/", "/qr/")):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            counted.append(len(queries))
+    assert counted[0] == counted[2] and counted[1] == counted[3], counted

@@ -330,6 +330,20 @@ def _cell(value: Any) -> str:
     return cell_text(value)
 
 
+def _restore_leading_zero(raw: list[list[Any]], rows: list[list[str]]) -> None:
+    """A mobile number typed into a number cell lost its leading 0 (812… for 0812…)."""
+    if not rows:
+        return
+    header = [HEADER_ALIASES.get(_clean(title).casefold()) for title in rows[0]]
+    if WHATSAPP not in header:
+        return
+    index = header.index(WHATSAPP)
+    for values, texts in zip(raw[1:], rows[1:], strict=True):
+        numeric = index < len(values) and isinstance(values[index], int | float)
+        if numeric and texts[index].startswith("8"):
+            texts[index] = "0" + texts[index]
+
+
 def check_upload_size(size: int) -> None:
     if size > MAX_UPLOAD_BYTES:
         raise _refuse(
@@ -367,13 +381,15 @@ def read_xlsx(data: bytes) -> list[Entry]:
         values = sheet.iter_rows(
             min_row=1, max_row=MAX_ROWS * 2 + 1, max_col=MAX_COLUMNS, values_only=True
         )
-        rows = [[_cell(v) for v in row] for row in values]
+        raw = [list(row) for row in values]
     except ListRejected:
         raise
     except Exception:  # openpyxl fails in many ways on damaged parts
         raise _refuse(str(_REFUSED["broken"])) from None
     finally:
         workbook.close()
+    rows = [[_cell(v) for v in row] for row in raw]
+    _restore_leading_zero(raw, rows)
     if not rows or not any(rows[0]):
         raise _refuse(
             _("Baris pertama lembar harus berisi judul kolom: %(known)s.")

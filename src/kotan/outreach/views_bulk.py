@@ -310,10 +310,12 @@ def _report(request: HttpRequest, summary: bulk.SendSummary) -> None:
         ),
         (
             summary.without_address,
-            messages.warning,
+            messages.info,
             ngettext(
-                "%(n)s pesan dilewati: narahubung tidak punya alamat untuk kanal itu.",
-                "%(n)s pesan dilewati: narahubung tidak punya alamat untuk kanal itu.",
+                "%(n)s pesan tidak dibuat karena narahubungnya tidak punya email atau nomor "
+                "WhatsApp untuk kanal itu.",
+                "%(n)s pesan tidak dibuat karena narahubungnya tidak punya email atau nomor "
+                "WhatsApp untuk kanal itu.",
                 summary.without_address,
             ),
         ),
