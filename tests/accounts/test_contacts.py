@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +17,8 @@ from kotan.accounts.contacts import (
     normalize_whatsapp,
     wa_me_url,
 )
-from kotan.accounts.models import Contact
-from tests.support.cast import Cast, region
+from kotan.accounts.models import Contact, Role
+from tests.support.cast import Cast, make_user, region
 from tests.support.contacts import add_contact
 
 
@@ -134,7 +136,7 @@ def test_contacts_show_on_the_organization_page_only_to_operators(
     for user in (cast.ani, cast.budi, cast.citra):
         client.force_login(user)
         body = client.get(detail(cast)).content.decode()
-        assert "Narahubung" in body and "Sari Wulandari" in body and "+6281200000101" in body
+        assert "Narahubung" in body and "Sari Wulandari" in body and "+62 812-0000-0101" in body
         assert "https://wa.me/6281200000101" in body
         assert "<title>Kesbangpol Kabupaten Batanghari · SI-KOTAN</title>" in body
         assert reverse("contact_add", args=[cast.kesbangpol_batanghari.pk]) in body
@@ -147,6 +149,18 @@ def test_contacts_show_on_the_organization_page_only_to_operators(
         assert client.get(detail(cast)).status_code == 403
     client.force_login(cast.hadi)
     assert client.get(detail(cast)).status_code == 404
+
+
+def test_organization_page_reads_contacts_in_fixed_queries(
+    cast: Cast, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(cast.budi)
+    client.get(detail(cast))  # warm the session and the scope
+    for number in range(1, 31):
+        add_contact(cast.kesbangpol_batanghari, f"Orang Contoh {number}", number)
+    with django_assert_max_num_queries(12):
+        body = client.get(detail(cast)).content.decode()
+    assert body.count('href="https://wa.me/') == 30
 
 
 def test_operator_adds_a_contact_through_the_form(cast: Cast, client: Client) -> None:
@@ -189,7 +203,9 @@ def test_contact_pages_are_scoped(cast: Cast, client: Client) -> None:
     edit_url = reverse("contact_edit", args=[contact.pk])
     off_url = reverse("contact_deactivate", args=[contact.pk])
     edit = {"name": "Diubah", "email": "x@example.org", "whatsapp": "", "is_active": "on"}
-    for user, status in ((cast.hadi, 404), (cast.gita, 403), (cast.dewi, 403), (cast.eko, 403)):
+    kota_jambi = make_user("yudi", Role.REGENCY_OPERATOR, regency=region("15.71"))
+    outsiders = [(cast.hadi, 404), (kota_jambi, 404), (cast.gita, 403), (cast.fajar, 403)]
+    for user, status in [*outsiders, (cast.dewi, 403), (cast.eko, 403)]:
         client.force_login(user)
         assert client.get(add_url).status_code == status
         assert client.post(add_url, edit).status_code == status

@@ -16,7 +16,7 @@ from post_office.models import Email
 
 from kotan.accounts import actions
 from kotan.accounts.models import Role, User
-from tests.support.cast import Cast, region
+from tests.support.cast import Cast, make_user, region
 
 pytestmark = pytest.mark.usefixtures("queued_email")
 
@@ -198,6 +198,13 @@ def test_operators_cannot_touch_another_region_or_higher_roles(cast: Cast, clien
     client.force_login(cast.hadi)
     for name in ("user_deactivate", "user_reactivate", "user_send_reset"):
         assert client.post(reverse(name, args=[cast.eko.pk]), {"reason": "x"}).status_code == 404
+    # The BNNK operator of Kota Jambi, same province, on a Batanghari account: 404 as well.
+    client.force_login(make_user("yudi", Role.REGENCY_OPERATOR, regency=region("15.71")))
+    assert (
+        client.post(reverse("user_deactivate", args=[cast.eko.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert client.get(reverse("user_detail", args=[cast.eko.pk])).status_code == 404
     # Citra (BNNK) on the BNNP's viewer of Jambi province: out of her regencies.
     client.force_login(cast.citra)
     assert (

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kotan.accounts.phones import display_whatsapp, normalize_whatsapp, wa_me_url
 from kotan.regions.models import Province, Regency
 
 
@@ -301,10 +302,15 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organization})" if self.organization_id else self.name
 
-    def clean(self) -> None:
-        # The normaliser lives beside the other contact helpers, which read this model.
-        from kotan.accounts.contacts import normalize_whatsapp
+    @property
+    def whatsapp_display(self) -> str:
+        return display_whatsapp(self.whatsapp) if self.whatsapp else ""
 
+    @property
+    def whatsapp_url(self) -> str:
+        return wa_me_url(self.whatsapp) if self.whatsapp else ""
+
+    def clean(self) -> None:
         self.name = self.name.strip()
         self.email = self.email.strip()
         errors: dict[str, list[str]] = {}
