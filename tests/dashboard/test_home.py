@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +14,10 @@ from pytest_django import DjangoAssertNumQueries
 from kotan.accounts.models import Role, User
 from kotan.collection import actions as collection
 from kotan.collection.models import Assignment, Response
+from kotan.jobs.models import Job
 from kotan.notifications.models import Notification
 from kotan.regions.models import Province, Regency
+from kotan.scoring.jobs import INDEX_RUN
 from tests.support.cast import Cast, make_user
 from tests.support.dashboard import RETURN_REASON, HomeWorld
 
@@ -383,21 +384,38 @@ def test_the_page_is_not_cached(cast: Cast, client: Client, world: HomeWorld) ->
 def test_running_and_failed_jobs_of_the_operator(
     cast: Cast, client: Client, world: HomeWorld
 ) -> None:
-    try:
-        job_model = apps.get_model("jobs", "Job")
-    except LookupError:
-        pytest.skip("kotan.jobs has no Job model yet")
-    manager = job_model.objects  # type: ignore[attr-defined]
-    manager.create(kind="responses_xlsx", label="Ekspor jawaban Jambi", started_by=cast.budi)
-    manager.create(
+    make = Job.objects.create
+    make(kind="responses_xlsx", label="Ekspor jawaban Jambi", started_by=cast.budi)
+    make(
         kind="responses_xlsx",
         label="Ekspor yang gagal",
         started_by=cast.budi,
-        status="gagal",
+        status=Job.Status.FAILED,
         error="Berkas terlalu besar untuk dibuat.",
     )
-    manager.create(kind="responses_xlsx", label="Ekspor orang lain", started_by=cast.citra)
-    jobs = section(page(client, cast.budi), "tugas")
+    make(kind="responses_xlsx", label="Ekspor orang lain", started_by=cast.citra)
+    done = make(
+        kind="responses_xlsx", label="Ekspor selesai", started_by=cast.budi, status="selesai"
+    )
+    html = page(client, cast.budi)
+    jobs = section(html, "tugas")
     assert "Ekspor jawaban Jambi" in jobs
     assert "Ekspor yang gagal" in jobs and "Berkas terlalu besar untuk dibuat." in jobs
     assert "Ekspor orang lain" not in jobs
+    assert "Ekspor selesai" not in jobs
+    assert reverse("job_detail", args=[done.pk]) not in html
+
+
+def test_leaders_see_an_index_run_that_failed(cast: Cast, client: Client, world: HomeWorld) -> None:
+    job = Job.objects.create(
+        kind=INDEX_RUN,
+        label="Perhitungan indeks sementara IKOTAN 2026",
+        started_by=cast.ani,
+        status=Job.Status.FAILED,
+        error="Data belum cukup.",
+    )
+    viewer = section(page(client, cast.fajar), "gambaran")
+    assert "Perhitungan baru: Gagal" in viewer
+    admin = page(client, cast.ani)
+    assert reverse("job_detail", args=[job.pk]) in admin  # its starter may open it
+    assert reverse("job_detail", args=[job.pk]) not in page(client, cast.fajar)

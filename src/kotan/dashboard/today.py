@@ -3,8 +3,7 @@
 Every function reads one kind of thing for one user, in that user's scope
 (``accounts.scoping``), with a fixed number of queries whatever the size of the scope.
 Collection progress comes from ``collection.progress`` (one report per open period, shared
-by every section that needs it), Monev rules from ``monev.rules``. Background jobs are read
-through ``_model``: the home page works before their app has a model and after.
+by every section that needs it), Monev rules from ``monev.rules``.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.apps import apps
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,9 +34,11 @@ from kotan.collection.progress import (
     progress_report,
     unit_cell,
 )
+from kotan.jobs.models import Job
 from kotan.monev import rules
 from kotan.monev.models import FollowUp
 from kotan.outreach.models import OutreachMessage
+from kotan.scoring.jobs import INDEX_RUN
 from kotan.scoring.models import IndexRun
 
 if TYPE_CHECKING:
@@ -55,14 +55,6 @@ def url_or_empty(name: str, *args: object) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-def _model(label: str) -> type[Model] | None:
-    """A model of a part still being built ("jobs.Job"), or None while it has none."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 # --- collection ---------------------------------------------------------------------------
@@ -398,7 +390,7 @@ class JobRow:
 
     @property
     def failed(self) -> bool:
-        return self.status == "gagal"
+        return self.status == Job.Status.FAILED
 
 
 @dataclass
@@ -408,28 +400,27 @@ class Jobs:
     url: str = ""
 
 
-def my_jobs(user: User, now: datetime | None = None) -> Jobs | None:
-    """The user's background jobs queued or running, and those failed this week; None while
-    the jobs app has no ``Job`` model."""
-    job_model = _model("jobs.Job")
-    if job_model is None:
-        return None
+def my_jobs(user: User, now: datetime | None = None) -> Jobs:
+    """The user's background jobs queued or running, and those failed this week (one query)."""
     now = now or timezone.now()
-    mine: Any = job_model.objects.filter(started_by=user)  # type: ignore[attr-defined]
-    rows = mine.filter(
-        Q(status__in=["antre", "berjalan"])
-        | Q(status="gagal", created_at__gte=now - timedelta(days=FAILED_JOB_DAYS))
-    ).order_by("-created_at", "-pk")[: 2 * LIST_LIMIT]
+    rows = (
+        Job.objects.filter(started_by=user)
+        .filter(
+            Q(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+            | Q(status=Job.Status.FAILED, created_at__gte=now - timedelta(days=FAILED_JOB_DAYS))
+        )
+        .order_by("-created_at", "-pk")[: 2 * LIST_LIMIT]
+    )
     jobs = Jobs(url=url_or_empty("job_list"))
     for job in rows:
         row = JobRow(
-            label=str(job.label),
+            label=job.label,
             status=job.status,
-            status_label=str(job.get_status_display()),
-            done=job.progress_done or 0,
-            total=job.progress_total or 0,
-            note=str(job.progress_note or ""),
-            error=str(job.error or ""),
+            status_label=job.get_status_display(),
+            done=job.progress_done,
+            total=job.progress_total,
+            note=job.progress_note,
+            error=job.error,
             url=url_or_empty("job_detail", job.pk),
         )
         (jobs.failed if row.failed else jobs.running).append(row)
@@ -522,25 +513,19 @@ class LatestRun:
     job_url: str = ""
 
 
-INDEX_RUN_JOB = "index_run"  # kotan.scoring.jobs.INDEX_RUN
-
-
 def latest_run(user: User) -> LatestRun:
     """Runs are national (ranks are computed over every regency), so is the latest one."""
     run = IndexRun.objects.select_related("period").order_by("-created_at", "-pk").first()
-    job_model = _model("jobs.Job")
-    if job_model is None:
-        return LatestRun(run)
-    jobs: Any = job_model.objects.filter(kind=INDEX_RUN_JOB)  # type: ignore[attr-defined]
+    jobs = Job.objects.filter(kind=INDEX_RUN).exclude(status=Job.Status.DONE)
     if run is not None:
         jobs = jobs.filter(created_at__gt=run.created_at)
-    job = jobs.exclude(status="selesai").order_by("-created_at", "-pk").first()
+    job = jobs.order_by("-created_at", "-pk").first()
     if job is None:
         return LatestRun(run)
     mine = job.started_by_id == user.pk or user.role == Role.NATIONAL_ADMIN
     return LatestRun(
         run,
         job.status,
-        str(job.get_status_display()),
+        job.get_status_display(),
         url_or_empty("job_detail", job.pk) if mine else "",
     )
