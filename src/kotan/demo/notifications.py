@@ -84,10 +84,33 @@ def load_demo_notifications() -> int:
             "",
         ),
     ]
-    for i, (username, kind, title, body, url) in enumerate(direct):
+    batanghari = Assignment.objects.filter(period=period, regency__code="15.04").first()
+    if batanghari is not None:
+        for username in ("bnnk.batanghari", "kesbangpol.batanghari", "enumerator.batanghari"):
+            direct.append(
+                (
+                    username,
+                    Kind.REMINDER_SUMMARY,
+                    f"Tenggat penugasan Kabupaten Batanghari: {batanghari.deadline:%d-%m-%Y}",
+                    f"Status sekarang: {batanghari.get_status_display()}.",
+                    _assignment_url(period, "15.04") if username == "bnnk.batanghari" else "",
+                )
+            )
+    if period is not None:
+        assignments = Assignment.objects.filter(period=period)
+        waiting = assignments.filter(status=Assignment.Status.NOT_STARTED).count()
+        done = assignments.filter(status__in=["diajukan", "diverifikasi", "final"]).count()
+        summary = f"{done} dari {assignments.count()} kabupaten/kota sudah diajukan; "
+        summary += f"{waiting} belum mulai mengisi."
+        for username in ("admin", "pemantau"):
+            direct.append(
+                (username, Kind.REMINDER_SUMMARY, f"Ringkasan {name}", summary, reverse("progress"))
+            )
+    for username, kind, title, body, url in direct:
         user = _demo_user(username)
         if user is not None:
-            made += notify([user], kind, title, body=body, url=url, key=f"demo:{username}:{i}")
+            key = f"demo:{username}:{title}"[:200]
+            made += notify([user], kind, title, body=body, url=url, key=key)
     # One read and the rest unread, so the list shows both.
     for user in User.objects.filter(notifications__isnull=False).distinct():
         first = Notification.objects.filter(recipient=user).order_by("pk").first()
