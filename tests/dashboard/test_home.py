@@ -315,6 +315,55 @@ def test_empty_states_in_plain_words(cast: Cast, client: Client, world: HomeWorl
     assert not [m for m in jambi_markers() if m in html]
 
 
+def test_empty_states_of_a_focal_point_and_an_enumerator(
+    cast: Cast, client: Client, world: HomeWorld
+) -> None:
+    from kotan.accounts import actions as accounts
+
+    bali = Regency.objects.get(code="51.71")  # Kota Denpasar: no assignment, no link
+    office = accounts.create_organization(
+        actor=None,
+        name="Kesbangpol Kota Denpasar",
+        kind="institution",
+        sector="pemda",
+        regency=bali,
+    )
+    focal = make_user(
+        "komang", Role.FOCAL_POINT, organization=office, province=bali.province, regency=bali
+    )
+    html = page(client, focal)
+    assert EMPTY in html
+    assert "Tidak ada kuesioner yang sedang dibuka" in section(html, "kuesioner")
+    assert "Instansi Anda belum memiliki tautan responden" in section(html, "tautan")
+    assert "Tidak ada tindak lanjut yang jatuh tempo." in section(html, "tindak-lanjut")
+    enumerator = make_user("wayan", Role.ENUMERATOR, province=bali.province, regency=bali)
+    html = page(client, enumerator)
+    assert EMPTY in html
+    assert "Tidak ada penugasan yang sedang dibuka di wilayah Anda." in section(html, "penugasan")
+    assert not [m for m in jambi_markers() if m in html]
+
+
+@pytest.mark.parametrize(
+    ("who", "heading"),
+    [
+        ("ani", "Gambaran nasional"),
+        ("budi", "Kabupaten/kota yang tertinggal"),
+        ("citra", "Penugasan yang perlu Anda selesaikan"),
+        ("dewi", "Tautan responden instansi Anda"),
+        ("eko", "Menunggu di perangkat"),
+        ("fajar", "Gambaran nasional"),
+        ("gita", "Gambaran wilayah Anda"),
+        ("hadi", "Menunggu verifikasi Anda"),
+    ],
+)
+def test_every_role_has_its_own_home(
+    cast: Cast, client: Client, world: HomeWorld, who: str, heading: str
+) -> None:
+    html = page(client, getattr(cast, who))
+    assert heading in html
+    assert "Selamat datang" in html
+
+
 def test_an_operator_with_work_is_not_told_there_is_none(
     cast: Cast, client: Client, world: HomeWorld
 ) -> None:
