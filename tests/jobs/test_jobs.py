@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,11 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pytest_django import DjangoAssertNumQueries
 
 from kotan.accounts.models import User
 from kotan.jobs import actions
 from kotan.jobs.models import Job
-from kotan.jobs.tasks import reap_stale_jobs, run_job
+from kotan.jobs.tasks import purge_job_results, reap_stale_jobs, run_job
 from kotan.notifications.models import Notification
 from tests.support import jobs as test_runners
 from tests.support.cast import Cast
@@ -238,3 +240,54 @@ def test_the_reaper_runs_on_the_worker(cast: Cast) -> None:
     run_worker()
     result.refresh()
     assert result.status == "SUCCESSFUL" and result.return_value == 0
+
+
+def test_the_reaper_fails_a_job_no_worker_took_for_a_day(cast: Cast) -> None:
+    waiting, fresh = start(cast.budi), start(cast.citra)
+    Job.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    assert reap_stale_jobs.call() == 1
+    waiting.refresh_from_db()
+    fresh.refresh_from_db()
+    assert waiting.status == "gagal" and "menunggu di antrean lebih dari 24 jam" in waiting.error
+    assert fresh.status == "antre"
+    assert reap_stale_jobs.call() == 0
+    # The worker that turns up late runs nothing for the failed job.
+    run_worker()
+    waiting.refresh_from_db()
+    assert waiting.status == "gagal" and Job.objects.get(pk=fresh.pk).status == "selesai"
+
+
+def test_old_result_files_are_deleted_once_and_can_be_made_again(cast: Cast) -> None:
+    old, young = start(cast.budi), start(cast.budi)
+    run_worker()
+    old.refresh_from_db()
+    path = Path(old.result_file.path)
+    assert path.exists()
+    later = old.finished_at + timedelta(days=31)
+    Job.objects.filter(pk=young.pk).update(finished_at=later - timedelta(days=1))
+    assert purge_job_results.call(now=later, days=30) == 1
+    assert purge_job_results.call(now=later, days=30) == 0  # idempotent
+    old.refresh_from_db()
+    assert not path.exists() and not old.result_file and old.result_name == "laporan.txt"
+    assert Job.objects.get(pk=young.pk).result_file
+    client = client_for(cast.budi)
+    assert client.get(reverse("job_download", args=[old.pk])).status_code == 404
+    page = client.get(reverse("job_detail", args=[old.pk])).content.decode()
+    assert "sudah dihapus" in page and "Jalankan lagi" in page
+    client.post(reverse("job_retry", args=[old.pk]))
+    again = Job.objects.get(retry_of=old)
+    run_worker()
+    again.refresh_from_db()
+    assert again.status == "selesai" and again.result_file
+
+
+def test_the_list_does_not_grow_queries_with_jobs(
+    cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(12):
+        start(cast.budi)
+        start(cast.hadi)
+    client = client_for(cast.ani)
+    client.get(reverse("job_list"))  # warm the session
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("job_list")).status_code == 200

@@ -44,8 +44,13 @@ def start_job(actor: User, kind: str, label: str, params: dict[str, object]) -> 
 def retry_job(actor: User, job: Job) -> Job:
     """A new job with the same kind, label and params, for the same starter (whose scope the
     work runs in), ``retry_of`` the failed one."""
-    if job.status != Status.FAILED:
-        raise ValidationError(_("Hanya pekerjaan yang gagal yang dapat dicoba lagi."))
+    if not job.can_retry:
+        raise ValidationError(
+            _(
+                "Hanya pekerjaan yang gagal, atau yang berkas hasilnya sudah dihapus, yang "
+                "dapat dijalankan lagi."
+            )
+        )
     retry = _create(
         actor=actor,
         kind=job.kind,
@@ -176,12 +181,16 @@ def fail_job(job_id: int, message: str, detail: str = "") -> Job:
 
 
 @transaction.atomic
-def reap_job(job_id: int, cutoff: datetime, message: str, now: datetime) -> bool:
-    """Fail a running job silent since before ``cutoff``; False if it is not (any more)."""
+def reap_job(
+    job_id: int, status: str, field: str, cutoff: datetime, message: str, now: datetime
+) -> bool:
+    """Fail a job still in ``status`` whose ``field`` (its last sign of life) is before
+    ``cutoff``; False if it is not (any more)."""
     job = Job.objects.select_for_update().get(pk=job_id)
-    if job.status != Status.RUNNING or (job.progress_at and job.progress_at >= cutoff):
+    last = getattr(job, field)
+    if job.status != status or (last is not None and last >= cutoff):
         return False
-    _mark_failed(job, message, "no progress reported since before the cutoff", now)
+    _mark_failed(job, message, f"reaped: {status}, {field} before {cutoff.isoformat()}", now)
     return True
 
 
@@ -203,10 +212,31 @@ def _mark_failed(job: Job, message: str, detail: str, now: datetime) -> None:
             )
 
 
-def stale_jobs(cutoff: datetime) -> list[int]:
-    """Running jobs that have given no sign of life since ``cutoff``."""
+def stale_jobs(status: str, field: str, cutoff: datetime) -> list[int]:
+    """Jobs in ``status`` whose ``field`` (their last sign of life) is before ``cutoff``."""
     return list(
-        Job.objects.filter(status=Status.RUNNING, progress_at__lt=cutoff)
+        Job.objects.filter(status=status, **{f"{field}__lt": cutoff})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def purge_result(job_id: int, cutoff: datetime) -> bool:
+    """Delete the result file of a job finished before ``cutoff``; False if there is none."""
+    job = Job.objects.select_for_update().get(pk=job_id)
+    if not job.result_file or job.finished_at is None or job.finished_at >= cutoff:
+        return False
+    job.result_file.delete(save=False)  # a file already gone is not an error
+    with acting_as(None):
+        job.save(update_fields=["result_file"])
+    return True
+
+
+def old_results(cutoff: datetime) -> list[int]:
+    return list(
+        Job.objects.filter(finished_at__lt=cutoff)
+        .exclude(result_file="")
         .order_by("pk")
         .values_list("pk", flat=True)
     )

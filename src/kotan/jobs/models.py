@@ -99,6 +99,15 @@ class Job(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def result_purged(self) -> bool:
+        """Finished with a file that has since been deleted (results are kept for a while)."""
+        return self.status == self.Status.DONE and bool(self.result_name) and not self.result_file
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.result_purged
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

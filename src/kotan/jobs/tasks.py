@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 # A running job that reports no progress for this long is taken as dead (its worker killed).
 STALE_MINUTES = 30
+# A job nobody took from the queue for this long will not run: no worker is running.
+QUEUED_HOURS = 24
+# Result files (exports, ZIPs of PDFs) are kept this long; the job can make them again.
+KEEP_RESULTS_DAYS = 30
 
 
 def user_message(exc: BaseException) -> str:
@@ -69,14 +73,35 @@ def run_job(job_id: int) -> str:
 
 
 @task()
-def reap_stale_jobs(now: datetime | None = None, minutes: int = STALE_MINUTES) -> int:
-    """Mark as failed every running job without progress for ``minutes`` (its worker died);
-    returns how many. Idempotent: a failed job is not running any more."""
+def reap_stale_jobs(
+    now: datetime | None = None, minutes: int = STALE_MINUTES, queued_hours: int = QUEUED_HOURS
+) -> int:
+    """Mark as failed every running job without progress for ``minutes`` (its worker died), and
+    every job still queued after ``queued_hours`` (no worker took it); returns how many.
+    Idempotent: a failed job is neither running nor queued any more."""
     now = now or timezone.now()
     with translation.override("id"):
-        message = _(
+        silent = _(
             "Pekerjaan berhenti tanpa kabar selama lebih dari %(minutes)d menit (proses "
             "pekerjanya kemungkinan dihentikan). Coba lagi."
         ) % {"minutes": minutes}
-    cutoff = now - timedelta(minutes=minutes)
-    return sum(actions.reap_job(pk, cutoff, message, now) for pk in actions.stale_jobs(cutoff))
+        waiting = _(
+            "Pekerjaan menunggu di antrean lebih dari %(hours)d jam tanpa dijalankan (pekerja "
+            "latar belakang tidak berjalan). Coba lagi, atau hubungi admin nasional."
+        ) % {"hours": queued_hours}
+    reaped = 0
+    for status, field, cutoff, message in (
+        (Job.Status.RUNNING, "progress_at", now - timedelta(minutes=minutes), silent),
+        (Job.Status.QUEUED, "created_at", now - timedelta(hours=queued_hours), waiting),
+    ):
+        for pk in actions.stale_jobs(status, field, cutoff):
+            reaped += actions.reap_job(pk, status, field, cutoff, message, now)
+    return reaped
+
+
+@task()
+def purge_job_results(now: datetime | None = None, days: int = KEEP_RESULTS_DAYS) -> int:
+    """Delete the result files of jobs finished more than ``days`` ago (the job stays, and can
+    be run again); returns how many. Idempotent: a deleted file is not deleted twice."""
+    cutoff = (now or timezone.now()) - timedelta(days=max(days, 1))
+    return sum(actions.purge_result(pk, cutoff) for pk in actions.old_results(cutoff))

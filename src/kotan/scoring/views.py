@@ -28,6 +28,7 @@ from kotan.accounts.permissions import Capability, current_user, has_capability,
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
 from kotan.collection.models import Answer, Period
 from kotan.jobs.actions import start_job
+from kotan.jobs.models import Job
 from kotan.scoring import runs
 from kotan.scoring.jobs import INDEX_RUN
 from kotan.scoring.models import IndexRun, RegencyResult
@@ -53,6 +54,17 @@ class PeriodRuns:
     runs: Sequence[IndexRun]
     readiness: FinalReadiness | None  # only for those who may compute
     form: ComputeForm | None
+    pending: Sequence[Job] = ()  # runs queued or being computed (for those who may compute)
+
+
+def _pending_runs(can_compute: bool) -> dict[int, list[Job]]:
+    if not can_compute:
+        return {}
+    by_period: dict[int, list[Job]] = {}
+    jobs = Job.objects.filter(kind=INDEX_RUN, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    for job in jobs.order_by("pk"):
+        by_period.setdefault(int(job.params.get("period", 0)), []).append(job)
+    return by_period
 
 
 @require(Capability.VIEW_COLLECTION)
@@ -61,6 +73,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     by_period: dict[int, list[IndexRun]] = {}
     for run in IndexRun.objects.select_related("created_by").order_by("-created_at", "-pk"):
         by_period.setdefault(run.period_id, []).append(run)
+    pending = _pending_runs(can_compute)
     sections = []
     for period in Period.objects.order_by("-year"):
         if not can_compute and period.pk not in by_period:
@@ -71,6 +84,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 by_period.get(period.pk, []),
                 runs.final_readiness(period) if can_compute else None,
                 ComputeForm(initial={"period": period.pk}) if can_compute else None,
+                pending.get(period.pk, []),
             )
         )
     return render(
