@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from post_office.mail import send_queued
 from post_office.models import Email
 
@@ -153,6 +156,9 @@ def test_lockout_page_says_how_to_reset_and_when_it_unlocks(lina: User, client: 
     body = locked.content.decode()
     assert f"Coba lagi dalam {settings.AXES_COOLOFF_TIME * 60:.0f} menit" in body
     assert reverse("password_reset") in body and "atur ulang kata sandi" in body
+    attempt = AccessAttempt.objects.get(username="lina")
+    ends = timezone.localtime(attempt.attempt_time + timedelta(hours=settings.AXES_COOLOFF_TIME))
+    assert f"Terbuka sekitar pukul {ends:%H.%M}." in body
 
 
 def test_a_new_password_lifts_the_lockout(lina: User, client: Client) -> None:
