@@ -180,6 +180,7 @@ def test_focal_point_sees_its_questionnaire_links_and_follow_ups(
     assert f"/isi/{world.kesbangpol_link.token}/" in html
     assert "https://wa.me/?text=" in html
     assert world.aceh_link.token not in html
+    assert "Buat tautan baru: Kabupaten Batanghari" in links  # its regency still collects
     follow_ups = section(html, "tindak-lanjut")
     assert world.kesbangpol_follow_up.action in follow_ups
     assert world.monev.bnnk_follow_up.action not in follow_ups
