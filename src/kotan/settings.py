@@ -117,7 +117,7 @@ POST_OFFICE = {
     "CELERY_ENABLED": False,
     "LOG_LEVEL": 1,  # failures only
 }
-EMAIL_FILE_PATH = env("KOTAN_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_FILE_PATH = env("KOTAN_EMAIL_FILE_PATH", str(BASE_DIR.parent.parent / "var" / "mail"))
 EMAIL_HOST = env("KOTAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("KOTAN_EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env("KOTAN_EMAIL_USER", "")
@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_tasks_rq",
     "post_office",
     "kotan.core",
     "kotan.regions",
