@@ -461,6 +461,9 @@ def test_each_contact_is_sent_its_link_once(
     assert link.token in sari.body and "Sari Contoh" in sari.body
     assert sari.regency_id == batanghari.regency_id and sari.organization_id == link.institution_id
 
+    today = client.get(reverse("outreach_today")).content.decode()
+    assert "Sari Contoh" in today and "Rina Contoh" in today  # WhatsApp waits for the operator
+
     again = send(client, batanghari, batch)
     assert invitations.count() == 4  # nothing sent twice
     assert "sudah pernah dikirim" in again.content.decode()
@@ -727,3 +730,16 @@ def test_the_batch_and_qr_pages_do_not_query_per_link(
                 assert client.get(page).status_code == 200
             counted.append(len(queries))
     assert counted[0] == counted[2] and counted[1] == counted[3], counted
+
+
+def test_confirming_the_same_preview_twice_makes_the_links_once(
+    client: Client, cast: Cast, batanghari: Assignment
+) -> None:
+    signed_in(client, cast.citra)
+    page = preview(client, batanghari, daftar=GOOD)
+    url = reverse("bulk_confirm", args=[batanghari.pk])
+    first = client.post(url, {"rencana": plan_of(page)})
+    before = counts()
+    second = client.post(url, {"rencana": plan_of(page)})
+    assert counts() == before
+    assert second.status_code == 302 and second["Location"] == first["Location"]

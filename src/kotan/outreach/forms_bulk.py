@@ -3,6 +3,7 @@ the sending of invitations."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import astuple
 from typing import Any
 
@@ -75,6 +76,7 @@ def sign_plan(assignment_id: int, form_data: dict[str, Any], entries: list[bulk.
             "max_uses": form_data["max_uses"],
             "valid_days": form_data["valid_days"],
             "entries": [astuple(e) for e in entries],
+            "nonce": secrets.token_hex(12),  # one plan, made once (see views_bulk.bulk_confirm)
         },
         salt=PLAN_SALT,
         compress=True,

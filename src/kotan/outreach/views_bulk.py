@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +36,7 @@ from kotan.collection.models import Assignment, RespondentLink
 from kotan.core.pdf import html_to_pdf
 from kotan.outreach import bulk
 from kotan.outreach.forms_bulk import (
+    PLAN_MAX_AGE,
     BulkListForm,
     ConfirmForm,
     SendForm,
@@ -196,14 +198,27 @@ def bulk_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if plan["unit"] not in {u.code for u in _units(assignment)}:
         messages.error(request, _("Kelompok responden tidak ada pada instrumen periode ini."))
         return redirect("bulk_start", pk=assignment.pk)
-    made = bulk.create_batch(
-        actor=user,
-        assignment=assignment,
-        entries=plan["entries"],
-        unit_code=plan["unit"],
-        max_uses=plan["max_uses"],
-        valid_days=plan["valid_days"],
-    )
+    # The same preview confirmed twice (a double tap, the back button) makes its links once.
+    done_key = f"kotan:bulk-plan:{plan.get('nonce', '')}"
+    if not cache.add(done_key, "", timeout=PLAN_MAX_AGE):
+        done = cache.get(done_key)
+        messages.info(request, _("Daftar ini sudah diproses; tautannya tidak dibuat dua kali."))
+        if done:
+            return redirect(reverse("bulk_batch", args=[assignment.pk]) + f"?{LINKS_PARAM}={done}")
+        return redirect("bulk_batch", pk=assignment.pk)
+    try:
+        made = bulk.create_batch(
+            actor=user,
+            assignment=assignment,
+            entries=plan["entries"],
+            unit_code=plan["unit"],
+            max_uses=plan["max_uses"],
+            valid_days=plan["valid_days"],
+        )
+    except BaseException:
+        cache.delete(done_key)  # nothing was made: the same plan may be tried again
+        raise
+    cache.set(done_key, ",".join(str(m.link.pk) for m in made), timeout=PLAN_MAX_AGE)
     messages.success(
         request,
         ngettext(
