@@ -75,6 +75,7 @@ class AccountForm(forms.Form):
     username = forms.CharField(
         label=_("Nama pengguna"),
         max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
         help_text=_("Huruf, angka dan . _ - tanpa spasi, misalnya enumerator.batanghari2."),
     )
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
