@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail as django_mail
+from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
@@ -14,7 +15,7 @@ from post_office.models import STATUS, Email
 
 from kotan.notifications.models import Kind
 from kotan.notifications.send import notify
-from kotan.notifications.tasks import deliver_email
+from kotan.notifications.tasks import deliver_email, delivery_lock_key
 from tests.support.cast import Cast
 
 
@@ -71,3 +72,15 @@ def test_a_requeued_message_goes_out_when_the_server_is_back(queued: Cast, setti
     Email.objects.update(scheduled_time=timezone.now() - timedelta(seconds=1))
     assert deliver_email.call() == 1
     assert len(django_mail.outbox) == 1
+
+
+def test_a_second_delivery_while_one_runs_sends_nothing(queued: Cast) -> None:
+    cache.add(delivery_lock_key(), "1")  # another worker is sending
+    try:
+        assert deliver_email.call() == 0
+        assert django_mail.outbox == []
+        assert Email.objects.get().status == STATUS.queued  # left for the next run
+    finally:
+        cache.delete(delivery_lock_key())
+    assert deliver_email.call() == 1
+    assert cache.get(delivery_lock_key()) is None  # released after the run

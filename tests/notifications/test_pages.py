@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from kotan.notifications.context_processors import unread
 from kotan.notifications.models import EmailPreference, Kind, Notification
 from kotan.notifications.send import notify
 from tests.support.cast import Cast
@@ -160,3 +162,18 @@ def test_settings_are_per_user(cast: Cast) -> None:
 def test_header_count_is_absent_for_anonymous(db: None, client: Client) -> None:
     body = client.get(reverse("login")).content.decode()
     assert "Pemberitahuan (" not in body
+
+
+def test_header_count_is_one_query(inbox: Cast, django_assert_num_queries: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = inbox.budi
+    with django_assert_num_queries(1):
+        assert unread(request) == {"unread_notifications": 3}
+    request.user = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert unread(request) == {}
+
+
+def test_a_page_number_that_is_not_one_shows_the_first(inbox: Cast) -> None:
+    response = _client(inbox.budi).get(reverse("notification_list"), {"halaman": "x"})
+    assert response.status_code == 200 and "Pertama" in response.content.decode()
