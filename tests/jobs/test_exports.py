@@ -158,3 +158,11 @@ def test_a_user_without_an_assignment_of_the_period_gets_404(cast: Cast, period:
     assert client.get(reverse("responses_export", args=[period.year])).status_code == 404
     assert client.post(reverse("responses_export_start", args=[period.year])).status_code == 404
     assert not Job.objects.exists()
+
+
+def test_every_role_with_an_assignment_in_scope_may_export(cast: Cast, period: Period) -> None:
+    url = reverse("responses_export", args=[period.year])
+    for user in (cast.ani, cast.budi, cast.citra, cast.dewi, cast.eko, cast.fajar, cast.gita):
+        assert client_for(user).get(url).status_code == 200, user.username
+    body = client_for(cast.hadi).get(url).content.decode()
+    assert "3 respons di wilayah Anda" in body and "Jambi" not in body.split("<main")[1]
