@@ -556,29 +556,41 @@ BULK_GETS = ("bulk_start", "bulk_template", "bulk_batch", "bulk_qr_sheet", "bulk
 
 @pytest.mark.parametrize("who", ["dewi", "eko", "fajar", "gita"])
 def test_roles_without_both_capabilities_are_refused(
-    client: Client, cast: Cast, batanghari: Assignment, who: str
+    client: Client, cast: Cast, batanghari: Assignment, aceh_utara: Assignment, who: str
 ) -> None:
     signed_in(client, getattr(cast, who))
-    for name in BULK_GETS:
-        assert client.get(reverse(name, args=[batanghari.pk])).status_code == 403, name
     before = counts()
-    for name, data in (
-        ("bulk_start", settings_post(daftar=GOOD)),
-        ("bulk_confirm", {"rencana": "x"}),
-        ("bulk_send", {"tautan": "1", "kanal": ["email"]}),
-    ):
-        assert client.post(reverse(name, args=[batanghari.pk]), data).status_code == 403, name
+    for assignment in (batanghari, aceh_utara):  # own region and another province alike
+        for name in BULK_GETS:
+            assert client.get(reverse(name, args=[assignment.pk])).status_code == 403, name
+        for name, data in (
+            ("bulk_start", settings_post(daftar=GOOD)),
+            ("bulk_confirm", {"rencana": "x"}),
+            ("bulk_send", {"tautan": "1", "kanal": ["email"]}),
+        ):
+            response = client.post(reverse(name, args=[assignment.pk]), data)
+            assert response.status_code == 403, name
     assert counts() == before and not OutreachMessage.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["ani", "budi", "citra"])
-def test_operators_open_the_pages_of_their_region(
-    client: Client, cast: Cast, batanghari: Assignment, who: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("who", "aceh_status"), [("ani", 200), ("budi", 404), ("citra", 404), ("hadi", 200)]
+)
+def test_operators_open_the_pages_of_their_own_region_only(
+    client: Client,
+    cast: Cast,
+    batanghari: Assignment,
+    aceh_utara: Assignment,
+    who: str,
+    aceh_status: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("kotan.outreach.views_bulk.html_to_pdf", lambda html: b"%PDF")
     signed_in(client, getattr(cast, who))
+    jambi_status = 404 if who == "hadi" else 200
     for name in BULK_GETS:
-        assert client.get(reverse(name, args=[batanghari.pk])).status_code == 200, name
+        assert client.get(reverse(name, args=[batanghari.pk])).status_code == jambi_status, name
+        assert client.get(reverse(name, args=[aceh_utara.pk])).status_code == aceh_status, name
 
 
 def test_another_provinces_operator_gets_404_and_changes_nothing(

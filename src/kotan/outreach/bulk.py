@@ -90,6 +90,8 @@ UNIT_SECTORS = {
     "gov": Organization.Sector.PEMDA,
     "edu": Organization.Sector.EDUCATION,
     "biz": Organization.Sector.BUSINESS,
+    "com": Organization.Sector.COMMUNITY,
+    "fam": Organization.Sector.COMMUNITY,
 }
 
 
