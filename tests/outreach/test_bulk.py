@@ -27,6 +27,7 @@ from kotan.accounts.models import Contact, Organization, User
 from kotan.collection import actions as collection
 from kotan.collection.models import Assignment, RespondentLink
 from kotan.notifications.tasks import deliver_email
+from kotan.outreach import actions as outreach
 from kotan.outreach import bulk
 from kotan.outreach.models import OutreachMessage
 from tests.support.cast import Cast, build_cast
@@ -755,3 +756,24 @@ def test_confirming_the_same_preview_twice_makes_the_links_once(
     second = client.post(url, {"rencana": plan_of(page)})
     assert counts() == before
     assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_the_invitation_follows_the_template_the_admin_wrote(
+    client: Client, cast: Cast, batanghari: Assignment
+) -> None:
+    outreach.save_template(
+        actor=cast.ani,
+        key="invitation",
+        subject="Undangan untuk {instansi}",
+        body="Halo {nama} dari {instansi}: {tautan} (sebelum {tenggat}).",
+    )
+    signed_in(client, cast.citra)
+    batch = batch_url(client, batanghari)
+    send(client, batanghari, batch, kanal=["email"])
+    message = OutreachMessage.objects.get(recipient_name="Tono Contoh")
+    link = RespondentLink.objects.get(label="Kesbangpol Kabupaten Batanghari")
+    assert message.subject == "Undangan untuk Kesbangpol Kabupaten Batanghari"
+    assert message.body == (
+        f"Halo Tono Contoh dari Kesbangpol Kabupaten Batanghari: "
+        f"http://testserver/isi/{link.token}/ (sebelum 15 Desember 2026)."
+    )

@@ -3,6 +3,8 @@
 Everyone signed in reads the assignments of their own region; the operators (BNNK, BNNP) and the
 national admins manage: create and deactivate links, move an assignment's status. Which status
 change a manager may make is decided by ``transition_assignment``; these pages only offer it.
+A focal point makes, shares and deactivates the links of its own institution, from the
+assignment of the institution's regency; every other link is closed to it.
 """
 
 from __future__ import annotations
