@@ -243,3 +243,22 @@ def test_stored_text_is_in_the_source_language_whatever_the_actor_reads(
             actor=cast.citra, assignment=_assignment(period), action="submit"
         )
     assert last_for(cast.budi).title.endswith("menunggu verifikasi")
+
+
+def test_a_named_owner_who_left_falls_back_to_the_institution(
+    cast: Cast, monev_world: Monev
+) -> None:
+    gone = make_user(
+        "tono", Role.REGENCY_OPERATOR, organization=cast.bnnk_batanghari, regency=region("15.04")
+    )
+    fu = monev.update_follow_up(
+        actor=cast.ani, follow_up=monev_world.bnnp_follow_up, owner=cast.bnnk_batanghari
+    )
+    monev.update_follow_up(actor=cast.ani, follow_up=fu, owner_user=gone)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    Notification.objects.all().delete()
+    fu.refresh_from_db()
+    monev.update_follow_up(actor=cast.ani, follow_up=fu, due_on=timezone.localdate())
+    follow_up_reminders.call(today=timezone.localdate())
+    assert who(Kind.FOLLOWUP_DUE) == {"citra", "budi"}  # citra for her BNNK, not "tono"

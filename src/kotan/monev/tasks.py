@@ -24,11 +24,12 @@ DUE_SOON_DAYS = 7
 
 
 def follow_up_people(follow_up: FollowUp, actor: User | None = None) -> list[User]:
-    """Its owner (the named account, else the acting people of the owning institution) and
+    """Its owner (the named account, else the people acting for the owning institution) and
     its supervisors (the BNNP operators of the visit's province), without the actor."""
-    if follow_up.owner_user_id is not None and follow_up.owner_user is not None:
-        owners: list[User] = [follow_up.owner_user] if follow_up.owner_user.is_active else []
-    else:
+    named = follow_up.owner_user
+    if named is not None and named.is_active:
+        owners: list[User] = [named]
+    else:  # no named account (or it left): whoever acts for the owning institution
         owners = list(recipients.organization_people(follow_up.owner_id))
     supervisors = recipients.province_operators(follow_up.point.session.visit.province_id)
     return recipients.everyone_but(actor, owners, supervisors)
