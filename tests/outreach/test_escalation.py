@@ -64,6 +64,9 @@ def test_the_day_after_one_summary_per_bnnp_lists_its_overdue_regencies(
     deliver_email.call()
     to_budi = [m for m in mail.outbox if m.to == ["budi@example.org"]]
     assert len(to_budi) == 1 and "Batanghari" in to_budi[0].body
+    logged = OutreachMessage.objects.select_related("email").get(recipient_user=cast.budi)
+    assert logged.email is not None and logged.delivery_status == "Terkirim"
+    assert to_budi[0].body.count("Yth.") == 1
 
 
 def test_from_deadline_plus_three_the_centre_gets_one_national_summary(

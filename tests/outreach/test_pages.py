@@ -232,3 +232,21 @@ def test_the_lagging_list_and_the_regency_page_link_here_for_operators(
     regency = reverse("regency_detail", args=["15.04"])
     assert "Narahubung dan pengingat" in as_user(cast.citra).get(regency).content.decode()
     assert "Narahubung dan pengingat" not in as_user(cast.gita).get(regency).content.decode()
+
+
+def test_where_no_bnnk_covers_the_bnnp_contacts_are_reminded_and_listed(
+    cast: Cast, period: Period, people: People
+) -> None:
+    from kotan.accounts.actions import add_contact
+
+    yudi = add_contact(
+        actor=None, organization=cast.bnnp_jambi, name="Yudi Contoh", email="yudi@example.org"
+    )
+    kerinci = reverse("outreach_regency", args=["15.01"])  # no BNNK: BNNP Jambi answers
+    assert "Yudi Contoh" in as_user(cast.budi).get(kerinci).content.decode()
+    assert "Yudi Contoh" not in as_user(cast.citra).get(BATANGHARI).content.decode()
+    send = reverse("outreach_send_now", args=["15.01"])
+    as_user(cast.budi).post(send, {"contact": yudi.pk, "channel": "email"})
+    assert OutreachMessage.objects.get().regency.code == "15.01"  # type: ignore[union-attr]
+    run_reminders(DEADLINE - timedelta(days=1))
+    assert OutreachMessage.objects.filter(contact=yudi, kind="reminder").count() == 9

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from post_office.models import Email
 
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Contact, User
@@ -242,12 +243,22 @@ def _log_summary(
     subject = render(templates[template_key].subject, values)
     body = render(templates[template_key].body, values)
     url = reverse("progress") + f"?periode={period.year}"
+    newest = Email.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     notify([user], NotificationKind.REMINDER_SUMMARY, subject, body, url, key=key)
+    # notify queued the email (unless the user turned this kind off): link it for its status
+    queued = next(
+        (
+            e
+            for e in Email.objects.filter(pk__gt=newest, subject__endswith=subject[:150])
+            if user.email and user.email in e.to
+        ),
+        None,
+    )
     message = OutreachMessage(
         key=key,
         channel=OutreachMessage.Channel.EMAIL,
-        # notify queued the email (unless the user turned this kind off): the log says so
-        status=OutreachMessage.Status.QUEUED if user.email else OutreachMessage.Status.SENT,
+        status=OutreachMessage.Status.QUEUED if queued else OutreachMessage.Status.SENT,
+        email=queued,
         address=user.email or user.get_username(),
         recipient_name=user.get_full_name() or user.get_username(),
         recipient_user=user,

@@ -1,5 +1,6 @@
-"""The default text of each message template, in plain Indonesian. Created in the database the
-first time a template is needed (``actions.ensure_templates``); national admins edit them."""
+"""The default text of each message template, in plain Indonesian. Created in the database
+the first time a template is needed (``actions.ensure_templates``); national admins edit them.
+The summaries have no greeting: they go out through ``notify``, whose email greets."""
 
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ DEFAULT_TEMPLATES: dict[str, tuple[Promise, Promise]] = {
     "escalation_province": (
         _("Ringkasan KOTAN: {jumlah} kabupaten/kota di {provinsi} melewati tenggat"),
         _(
-            "Yth. {nama},\n\n"
             "Kabupaten/kota berikut di {provinsi} belum memenuhi kuota {periode} "
             "setelah tenggat {tenggat}:\n\n{daftar}\n\n"
             "Mohon ditindaklanjuti bersama BNNK dan instansi setempat: {tautan}"
@@ -39,7 +39,6 @@ DEFAULT_TEMPLATES: dict[str, tuple[Promise, Promise]] = {
     "escalation_national": (
         _("Ringkasan nasional KOTAN: {jumlah} kabupaten/kota melewati tenggat"),
         _(
-            "Yth. {nama},\n\n"
             "Jumlah kabupaten/kota yang belum memenuhi kuota {periode} setelah tenggat "
             "{tenggat}, per provinsi:\n\n{daftar}\n\nRincian: {tautan}"
         ),

@@ -23,8 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from kotan.accounts.contacts import contacts_for_regency
 from kotan.accounts.models import Contact, Organization, Role, User
 from kotan.collection.models import (
     COLLECTING_STATUSES,
@@ -37,6 +38,7 @@ from kotan.collection.models import (
 from kotan.collection.progress import UnitColumn, regency_progress
 from kotan.outreach.models import DEFAULT_DAYS_AFTER, DEFAULT_DAYS_BEFORE, ReminderPlan
 from kotan.outreach.schedule import NATIONAL_ESCALATION_AFTER, Step, step_on
+from kotan.regions.models import Regency
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,21 @@ class DayPlan:
     reminders: list[Reminder] = field(default_factory=list)
     province_summaries: list[ProvinceSummary] = field(default_factory=list)
     national: NationalSummary | None = None
+
+
+def regency_contacts(regency: Regency, responsible_id: int | None) -> QuerySet[Contact]:
+    """Whom an operator may remind for a regency: the contacts of its organisations and of
+    its covering BNNK (accounts), and of the office responsible for its assignment (a BNNP
+    where no BNNK covers it)."""
+    contacts = contacts_for_regency(regency)
+    if responsible_id is None:
+        return contacts
+    return (
+        Contact.objects.filter(is_active=True, organization__is_active=True)
+        .filter(Q(pk__in=contacts.values("pk")) | Q(organization_id=responsible_id))
+        .select_related("organization")
+        .order_by("organization__kind", "organization__name", "name")
+    )
 
 
 def plan_days(period: Period) -> tuple[list[int], list[int], bool]:

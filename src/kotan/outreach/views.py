@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kotan.accounts.contacts import contacts_for_regency, display_whatsapp
+from kotan.accounts.contacts import display_whatsapp
 from kotan.accounts.models import User
 from kotan.accounts.permissions import Capability, current_user, require
 from kotan.accounts.scoping import get_scoped_or_404, scope_queryset
@@ -28,7 +28,7 @@ from kotan.outreach.forms import PlanForm, ReplyForm, SendNowForm, TemplateForm
 from kotan.outreach.models import MessageTemplate, OutreachMessage, ReminderPlan
 from kotan.outreach.placeholders import PLACEHOLDERS, example_values
 from kotan.outreach.placeholders import render as fill
-from kotan.outreach.recipients import plan_days, regency_states
+from kotan.outreach.recipients import plan_days, regency_contacts, regency_states
 from kotan.regions.models import Regency
 
 PAGE_SIZE = 50
@@ -71,7 +71,7 @@ def regency_page(request: HttpRequest, code: str) -> HttpResponse:
         state = regency_states(assignment.period, timezone.localdate(), [assignment])[assignment.pk]
     contacts = [
         (c, display_whatsapp(c.whatsapp) if c.whatsapp else "")
-        for c in contacts_for_regency(regency)
+        for c in regency_contacts(regency, assignment.responsible_id if assignment else None)
     ]
     log = _messages_in_scope(user).filter(regency=regency)
     return render(
@@ -98,7 +98,6 @@ def send_now(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Pilih narahubung dan kanal."))
         return redirect(page)
-    contact = get_object_or_404(contacts_for_regency(regency), pk=form.cleaned_data["contact"])
     assignment = (
         Assignment.objects.filter(regency=regency, period__status=Period.Status.OPEN)
         .select_related("period")
@@ -108,6 +107,9 @@ def send_now(request: HttpRequest, code: str) -> HttpResponse:
     if assignment is None:
         messages.error(request, _("Tidak ada periode terbuka untuk kabupaten/kota ini."))
         return redirect(page)
+    contact = get_object_or_404(
+        regency_contacts(regency, assignment.responsible_id), pk=form.cleaned_data["contact"]
+    )
     try:
         sent = actions.send_reminder_now(
             actor=user, assignment=assignment, contact=contact, channel=form.cleaned_data["channel"]
