@@ -16,6 +16,7 @@ from post_office.models import Email
 from kotan.collection import actions as collection
 from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Period
+from kotan.instruments.queries import instrument_spec
 from kotan.notifications.tasks import deliver_email
 from kotan.outreach.actions import run_reminders, save_plan
 from kotan.outreach.models import OutreachMessage
@@ -226,3 +227,26 @@ def test_a_failing_mail_server_shows_in_the_log_and_blocks_nothing(
     client.force_login(cast.citra)
     page = client.get(reverse("outreach_regency", args=["15.04"]))
     assert page.status_code == 200 and "Gagal, akan dicoba lagi" in page.content.decode()
+
+
+def test_an_institution_whose_units_are_complete_is_no_longer_reminded(
+    cast: Cast, period: Period, people: People
+) -> None:
+    from kotan.collection.models import Quota
+
+    batanghari = assignment(period, "15.04")
+    link = collection.create_link(
+        actor=cast.citra,
+        assignment=batanghari,
+        unit_code="gov",
+        institution=cast.kesbangpol_batanghari,
+        max_uses=None,  # no limit of its own: the unit's quota decides
+    )
+    Quota.objects.filter(assignment=batanghari, unit__code="gov").update(quota=1)
+    day = DEADLINE - timedelta(days=14)
+    assert ("15.04", "Rina Contoh", "before14") in reminders_on(period, day)
+    answers = {i.code: "3" for i in instrument_spec(period.instrument).items if "gov" in i.units}
+    assert ingest_submission(payload({"link": link.token}, answers=answers)).status == 201
+    found = reminders_on(period, day)
+    assert ("15.04", "Rina Contoh", "before14") not in found
+    assert ("15.04", "Sari Contoh", "before14") in found
