@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from post_office.models import STATUS, Email
 
 from kotan.accounts import actions as account_actions
+from kotan.notifications import actions
 from kotan.notifications.models import EmailPreference, Kind, Notification
 from kotan.notifications.send import notify
 from tests.support.cast import Cast
@@ -84,3 +86,12 @@ def test_a_rolled_back_caller_leaves_nothing(mailable: Cast) -> None:
         notify([mailable.budi], Kind.TASK_FINISHED, "Selesai")
         raise ValidationError("action failed")
     assert not Notification.objects.exists() and not Email.objects.exists()
+
+
+def test_creation_is_not_in_the_audit_trail_but_reading_is(cast: Cast) -> None:
+    notify([cast.budi], Kind.TASK_FINISHED, "Selesai")
+    n = Notification.objects.get()
+    entries = LogEntry.objects.get_for_object(n)
+    assert not entries.exists()
+    actions.mark_read(actor=cast.budi, notification=n)
+    assert list(entries.values_list("action", "actor")) == [(LogEntry.Action.UPDATE, cast.budi.pk)]

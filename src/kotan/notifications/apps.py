@@ -13,6 +13,6 @@ class NotificationsConfig(AppConfig):
 
         from kotan.notifications import models
 
-        # A notification is written once by the system; only its reading is a change.
+        # Created unaudited by notify() (the causing action is audited); reading is audited.
         auditlog.register(models.Notification, include_fields=["read_at"])
         auditlog.register(models.EmailPreference)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -58,7 +59,9 @@ def notify(
         )
         notification.full_clean(validate_constraints=False)
         try:
-            with transaction.atomic():  # a savepoint: a concurrent twin loses quietly
+            # A savepoint: a concurrent twin loses quietly. Not audited on creation: the action
+            # that caused it is, and the notification itself carries who, what and when.
+            with transaction.atomic(), disable_auditlog():
                 notification.save()
         except IntegrityError:
             if not key:
