@@ -95,3 +95,11 @@ def test_creation_is_not_in_the_audit_trail_but_reading_is(cast: Cast) -> None:
     assert not entries.exists()
     actions.mark_read(actor=cast.budi, notification=n)
     assert list(entries.values_list("action", "actor")) == [(LogEntry.Action.UPDATE, cast.budi.pk)]
+
+
+def test_a_bad_address_still_notifies_in_the_app(cast: Cast) -> None:
+    type(cast.budi).objects.filter(pk=cast.budi.pk).update(email="bukan alamat")
+    cast.budi.refresh_from_db()
+    assert notify([cast.budi], Kind.TASK_FINISHED, "Selesai") == 1
+    assert Notification.objects.filter(recipient=cast.budi).exists()
+    assert not Email.objects.exists()

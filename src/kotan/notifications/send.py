@@ -7,10 +7,12 @@ back, the notification and its queued email go with it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,6 +20,8 @@ from post_office import mail
 
 from kotan.accounts.models import User
 from kotan.notifications.models import EmailPreference, Kind, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -94,9 +98,12 @@ def _queue_email_text(user: User, notification: Notification) -> None:
             "Pemberitahuan → Pengaturan."
         ),
     ]
-    mail.send(
-        recipients=[user.email],
-        subject=f"[SI-KOTAN] {notification.title}",
-        message="\n".join(lines),
-        priority="medium",
-    )
+    try:
+        mail.send(
+            recipients=[user.email],
+            subject=f"[SI-KOTAN] {notification.title}",
+            message="\n".join(lines),
+            priority="medium",
+        )
+    except ValidationError:  # a bad address on one account must not fail the action
+        logger.warning("email: not queued for user %s, invalid address", user.pk)
