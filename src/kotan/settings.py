@@ -92,6 +92,14 @@ KOTAN_SCHEDULE: dict[str, tuple[str, str, dict[str, object]]] = {
     ),
     "purge_drafts": ("kotan.collection.tasks.purge_drafts", "30 2 * * *", {"days": 30}),
     "deliver_email": ("kotan.notifications.tasks.deliver_email", "* * * * *", {}),
+    "reap_stale_jobs": (
+        "kotan.jobs.tasks.reap_stale_jobs",
+        "*/5 * * * *",
+        {"minutes": 30, "queued_hours": 24},
+    ),
+    "purge_job_results": ("kotan.jobs.tasks.purge_job_results", "15 3 * * *", {"days": 30}),
+    "follow_up_reminders": ("kotan.monev.tasks.follow_up_reminders", "30 6 * * *", {}),
+    "send_reminders": ("kotan.outreach.tasks.send_reminders", "0 7 * * *", {}),
 }
 
 # Email: every message is queued in the database (django-post-office) and sent by the

@@ -5,11 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kotan.accounts.demo import DEMO_PASSWORD, load_demo
+from kotan.accounts.demo import DEMO_PASSWORD, load_demo, load_demo_contacts
 from kotan.collection.demo import load_demo_period
 from kotan.collection.models import Response
+from kotan.demo.notifications import load_demo_notifications
 from kotan.instruments.demo import load_demo_instrument
 from kotan.monev.demo import load_demo_monev
+from kotan.outreach.demo import load_demo_outreach
 from kotan.scoring.demo import load_demo_run
 
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
                 "mati (gunakan --allow-production hanya di server pelatihan)."
             )
         accounts = load_demo()
+        self.stdout.write(f"Narahubung: {load_demo_contacts()} baru")
         instrument = load_demo_instrument()
         self.stdout.write(f"Instrumen: {instrument} [{instrument.get_status_display()}]")
         period = load_demo_period()
@@ -42,6 +45,8 @@ class Command(BaseCommand):
             f"Hasil: perhitungan sementara #{run.pk} ({run.results.count()} kabupaten/kota)"
         )
         self.stdout.write(f"Monev: {load_demo_monev()}")
+        self.stdout.write(f"Pengingat: {load_demo_outreach(period)}")
+        self.stdout.write(f"Pemberitahuan: {load_demo_notifications()} baru")
         self.stdout.write("")
         self.stdout.write(f"Akun demo SI-KOTAN (kata sandi untuk semua: {DEMO_PASSWORD})")
         width = max(len(a.username) for a in accounts)
