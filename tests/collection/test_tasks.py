@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from kotan.collection import actions
@@ -14,18 +12,8 @@ from kotan.collection.ingest import ingest_submission
 from kotan.collection.models import Assignment, RawSubmission, Response
 from kotan.collection.tasks import purge_drafts, reprocess_pending_submissions
 from tests.support.cast import Cast
+from tests.support.jobs import run_worker
 from tests.support.periods import payload
-
-
-def run_worker() -> None:
-    """What `kotan db_worker` does, once: every task waiting, then stop.
-
-    Between tasks the worker closes connections whose autocommit differs from the settings;
-    inside a test's transaction that is every connection, so that one clean-up is skipped."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO()
-        )
 
 
 def test_the_reprocess_task_finishes_a_stuck_row_once(cast: Cast, batanghari: Assignment) -> None:

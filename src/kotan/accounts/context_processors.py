@@ -24,6 +24,7 @@ _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Pengisian"), "enumerator_home", Capability.FILL_QUESTIONNAIRE),
     (_("Pengumpulan"), "assignment_list", Capability.VIEW_COLLECTION),
     (_("Progres"), "progress", Capability.VIEW_COLLECTION),
+    (_("Pengingat"), "outreach_today", Capability.SEND_MESSAGES),
     (_("Hasil"), "run_list", Capability.VIEW_COLLECTION),
     (_("Monev"), "monev_visit_list", Capability.VIEW_MONEV),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
