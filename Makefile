@@ -116,6 +116,11 @@ bench-ingest: install
 bench-tasks: install
 	$(BIN)/python benchmarks/task_latency.py
 
+## Recipients of the reminder job for 514 regencies x 180 expected respondents (< 2 s).
+.PHONY: bench-reminders
+bench-reminders: install
+	$(BIN)/python benchmarks/bench_reminders.py
+
 ## Time to produce a Monev visit report (6 sessions x 15 points, 30 follow-ups), DOCX and PDF.
 bench-report: install
 	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly
