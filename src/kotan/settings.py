@@ -67,6 +67,13 @@ elif len(SECRET_KEY) < 50:
 
 ALLOWED_HOSTS = envlist("KOTAN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("KOTAN_CSRF_TRUSTED_ORIGINS")
+# The address in links of messages sent without a request (reminders, notifications by email).
+KOTAN_SITE_URL = env(
+    "KOTAN_SITE_URL",
+    "http://127.0.0.1:8000"
+    if DEBUG or TESTING or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 
 # Background work: Django's Tasks API (django-tasks backport). By default on the database
 # backend, which needs nothing but the database; `kotan db_worker` runs what is enqueued (make run

@@ -81,3 +81,12 @@ def test_the_configured_cache_round_trips() -> None:
     assert cache.get(key) == {"nilai": 1}
     cache.delete(key)
     assert cache.get(key) is None
+
+
+def test_links_in_background_messages_have_a_site_address() -> None:
+    """Reminders are written by a job, with no request to take the host from."""
+    code = "from django.conf import settings; print(settings.KOTAN_SITE_URL)"
+    result = run_manage("shell", "-c", code, **PROD_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "https://sikotan.example.go.id", result.stderr
+    result = run_manage("shell", "-c", code, **PROD_ENV, KOTAN_SITE_URL="https://x.go.id/")
+    assert result.stdout.strip().splitlines()[-1] == "https://x.go.id"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
@@ -775,5 +776,6 @@ def test_the_invitation_follows_the_template_the_admin_wrote(
     assert message.subject == "Undangan untuk Kesbangpol Kabupaten Batanghari"
     assert message.body == (
         f"Halo Tono Contoh dari Kesbangpol Kabupaten Batanghari: "
-        f"http://testserver/isi/{link.token}/ (sebelum 15 Desember 2026)."
+        f"{settings.KOTAN_SITE_URL}/isi/{link.token}/ (sebelum 15 Desember 2026)."
     )
+    assert settings.KOTAN_SITE_URL.startswith("http")  # an address the recipient can open

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import segno
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from kotan.collection.models import RespondentLink
 
 WHATSAPP = "https://wa.me/?text="
 
@@ -61,3 +65,16 @@ def qr_svg_file(url: str, title: str) -> bytes:
     buffer = io.BytesIO()
     _qr(url).save(buffer, kind="svg", scale=10, light="#fff", title=title, svgclass="qr")
     return buffer.getvalue()
+
+
+def link_invitation(link: RespondentLink, url: str) -> str:
+    """The invitation of one link (its period, regency, unit, expiry and office), to ``url``."""
+    assignment = link.assignment
+    return invitation_text(
+        year=assignment.period.year,
+        regency=assignment.regency.name,
+        unit=link.unit.name,
+        url=url,
+        expires_at=link.expires_at,
+        office=assignment.responsible.name,
+    )

@@ -220,14 +220,7 @@ def with_progress(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
 def _share(request: HttpRequest, link: RespondentLink) -> dict[str, object]:
     url = request.build_absolute_uri(sharing.public_path(link.token))
     assignment = link.assignment
-    text = sharing.invitation_text(
-        year=assignment.period.year,
-        regency=assignment.regency.name,
-        unit=link.unit.name,
-        url=url,
-        expires_at=link.expires_at,
-        office=assignment.responsible.name,
-    )
+    text = sharing.link_invitation(link, url)
     state, state_label = _link_state(link, timezone.now())
     qr: SafeString = mark_safe(  # noqa: S308 - segno's output: path data and an escaped title
         sharing.qr_svg_inline(url, _("Kode QR kuesioner"))

@@ -266,15 +266,7 @@ def institution_links(
     rows = []
     for link in links:
         url = absolute(sharing.public_path(link.token))
-        assignment = link.assignment
-        text = sharing.invitation_text(
-            year=assignment.period.year,
-            regency=assignment.regency.name,
-            unit=link.unit.name,
-            url=url,
-            expires_at=link.expires_at,
-            office=assignment.responsible.name,
-        )
+        text = sharing.link_invitation(link, url)
         state = link.unavailable_reason(now) or "active"
         rows.append(LinkRow(link, state, url, sharing.whatsapp_url(text)))
     return sorted(rows, key=lambda r: not r.is_active)
