@@ -22,6 +22,11 @@ from tests.support.cast import Cast, make_user
 from tests.support.jobs import client_for, run_worker
 from tests.support.periods import GOV_ITEMS, payload
 
+# Every test here is a database test, the pure ones too: the module's world is built by an
+# autouse fixture, and pytest-django runs tests without a database after the transactional ones,
+# which empty the tables (the regions too).
+pytestmark = pytest.mark.django_db
+
 # regency -> institutions answering; the names are what a hostile respondent could type.
 SENDERS = {
     "15.04": ['=HYPERLINK("http://contoh.invalid","klik")', "+62 812 0000 1234"],
