@@ -2,11 +2,13 @@
 
 Jambi (15) around Batanghari (15.04), Aceh (11) around Aceh Utara (11.08), each with a
 collection period's assignment, a respondent link, responses, an index result, a Monev visit
-with its team, sessions, points, follow-ups (one open, one finished), a note and evidence.
+with its team, sessions, points, follow-ups (one open, one finished), a note and evidence;
+a contact of the Kesbangpol with its own link and a prepared WhatsApp reminder, a notification
+for the BNNK operator, and two jobs of the province operator (one finished, one failed).
 
-The people are the cast of tests/conftest.py (same names, roles and organisations), plus two
-regency-level accounts of Aceh: Intan, operator of BNNK Aceh Utara, and Joko, viewer of Aceh
-Utara. All names are invented.
+The people are the cast of tests/conftest.py (same names, roles and organisations), plus three
+regency-level accounts of Aceh: Intan, operator of BNNK Aceh Utara, Joko, viewer of Aceh
+Utara, and Lukman, enumerator there. All names are invented.
 
 The world is built in one transaction held open for the module (``world``); every test runs
 inside it in a savepoint that is rolled back, so a test's writes never reach the next test.

@@ -10,12 +10,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kotan.accounts import actions as accounts
-from kotan.accounts.models import Organization, Role, User
+from kotan.accounts.models import Contact, Organization, Role, User
 from kotan.collection import actions as collection
+from kotan.collection.exports import XLSX
+from kotan.collection.jobs import RESPONSES_XLSX
 from kotan.collection.models import Assignment, Period, RespondentLink, Response
+from kotan.jobs import actions as jobs
+from kotan.jobs.models import Job
+from kotan.jobs.registry import JobResult
 from kotan.monev import actions as monev
 from kotan.monev.models import (
     FollowUp,
@@ -27,10 +33,15 @@ from kotan.monev.models import (
     Theme,
     Visit,
 )
+from kotan.notifications.models import Notification
+from kotan.notifications.send import notify
+from kotan.outreach.models import OutreachMessage
+from kotan.outreach.sending import prepare_whatsapp
 from kotan.regions.models import Province, Regency
 from kotan.scoring import runs
 from kotan.scoring.models import IndexRun
 from tests.support.cast import Cast, build_cast, make_user, region
+from tests.support.contacts import add_contact
 from tests.support.files import PDF_BYTES
 from tests.support.periods import MIN_RESPONDENTS, answer_some, build_period
 
@@ -57,6 +68,14 @@ class Side:
     done_follow_up: FollowUp  # finished by the BNNK operator, not yet verified
     note: FollowUpNote
     evidence: FollowUpEvidence
+    enumerator: User  # the account the account pages act on (no email)
+    starter: User  # the province operator who started the side's jobs
+    contact: Contact  # of the institution, with email and WhatsApp
+    institution_link: RespondentLink  # of the institution: bulk sending reaches the contact
+    message: OutreachMessage  # a WhatsApp reminder to the contact, prepared, not yet sent
+    notification: Notification  # unread, for the BNNK operator
+    job: Job  # finished, with a file
+    failed_job: Job
 
 
 @dataclass
@@ -111,6 +130,9 @@ def build_side(
     bnnk: Organization,
     operator: User,
     manager: User,
+    enumerator: User,
+    starter: User,
+    number: int,
 ) -> Side:
     """One province's objects, named after ``name`` (a regency) so that they can be told apart."""
     today = timezone.localdate()
@@ -188,6 +210,19 @@ def build_side(
         f"bukti-{name.lower().replace(' ', '-')}.pdf", PDF_BYTES, "application/pdf"
     )
     (evidence,) = monev.add_evidence(actor=operator, follow_up=follow_up, uploads=[upload])
+    contact, institution_link, message = build_outreach(
+        period, assignment, institution, manager, name=name, number=number
+    )
+    notify(
+        [operator],
+        "assignment_returned",
+        f"Penugasan {name} dikembalikan",
+        f"Kuota keluarga {name} belum terpenuhi.",
+        reverse("assignment_detail", args=[assignment.pk]),
+        key=f"matrix:{code}",
+    )
+    notification = Notification.objects.get(recipient=operator, key=f"matrix:{code}")
+    job, failed_job = build_jobs(period, starter, name)
     return Side(
         province=province,
         regency=regency,
@@ -207,7 +242,64 @@ def build_side(
         done_follow_up=done,
         note=note,
         evidence=evidence,
+        enumerator=enumerator,
+        starter=starter,
+        contact=contact,
+        institution_link=institution_link,
+        message=message,
+        notification=notification,
+        job=job,
+        failed_job=failed_job,
     )
+
+
+def build_outreach(
+    period: Period,
+    assignment: Assignment,
+    institution: Organization,
+    manager: User,
+    *,
+    name: str,
+    number: int,
+) -> tuple[Contact, RespondentLink, OutreachMessage]:
+    """The institution's contact, its own link, and a WhatsApp reminder prepared for it."""
+    first = {"Batanghari": "Larasati", "Aceh Utara": "Rahmah"}.get(name, "Narahubung")
+    contact = add_contact(institution, f"{first} Contoh", number)
+    link = collection.create_link(
+        actor=manager,
+        assignment=assignment,
+        unit_code="gov",
+        label=f"Kesbangpol {name}",
+        institution=institution,
+    )
+    message = prepare_whatsapp(
+        key=f"matrix:{assignment.regency.code}",
+        number=contact.whatsapp,
+        recipient_name=contact.name,
+        body=f"Yth. {contact.name}, mohon lengkapi kuesioner IKOTAN {name} sebelum tenggat.",
+        kind=OutreachMessage.Kind.REMINDER,
+        period=period,
+        regency=assignment.regency,
+        organization=institution,
+        contact=contact,
+        created_by=manager,
+    ).message
+    return contact, link, message
+
+
+def build_jobs(period: Period, starter: User, name: str) -> tuple[Job, Job]:
+    """Two exports started by ``starter``: one finished with its file, one failed."""
+    params = {"period": period.pk}
+    done = jobs.start_job(starter, RESPONSES_XLSX, f"Ekspor jawaban {name} (XLSX)", params)
+    claimed = jobs.claim_job(done.pk)
+    assert claimed is not None
+    done = jobs.finish_job(
+        claimed,
+        JobResult(content=b"PK-matrix", filename=f"jawaban-{name}.xlsx", content_type=XLSX),
+    )
+    failed = jobs.start_job(starter, RESPONSES_XLSX, f"Ekspor ulang {name} (XLSX)", params)
+    failed = jobs.fail_job(failed.pk, f"Ekspor {name} terhenti: periode sedang diubah.")
+    return done, failed
 
 
 def build_world() -> World:
@@ -221,6 +313,9 @@ def build_world() -> World:
     joko = make_user(
         "joko", Role.VIEWER, organization=cast.kesbangpol_aceh_utara, regency=region("11.08")
     )
+    lukman = make_user(
+        "lukman", Role.ENUMERATOR, organization=bnnk_aceh_utara, regency=region("11.08")
+    )
     period = build_answered_period(cast)
     jambi = build_side(
         cast,
@@ -231,6 +326,9 @@ def build_world() -> World:
         bnnk=cast.bnnk_batanghari,
         operator=cast.citra,
         manager=cast.citra,
+        enumerator=cast.eko,
+        starter=cast.budi,
+        number=1501,
     )
     aceh = build_side(
         cast,
@@ -241,6 +339,9 @@ def build_world() -> World:
         bnnk=bnnk_aceh_utara,
         operator=intan,
         manager=intan,
+        enumerator=lukman,
+        starter=cast.hadi,
+        number=1108,
     )
     run = runs.compute_run(actor=cast.ani, period=period, bootstrap=0)
     world = World(cast, intan, joko, period, run, jambi, aceh)

@@ -12,7 +12,7 @@ from django.contrib.auth.views import LoginView
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -95,6 +95,12 @@ def _errors_onto(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data: a POST binds the form even when empty (it then says what is missing;
+    ``request.POST or None`` would show a blank form and store nothing, silently)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _contact_fields(form: ContactForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.fields}
 
@@ -102,7 +108,7 @@ def _contact_fields(form: ContactForm) -> dict[str, Any]:
 @require(Capability.MANAGE_CONTACTS)
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_scoped_or_404(request.user, Organization.objects.all(), pk=pk)
-    form = ContactForm(request.POST or None, instance=Contact(organization=org))
+    form = ContactForm(_posted(request), instance=Contact(organization=org))
     if request.method == "POST" and form.is_valid():
         try:
             contact = actions.add_contact(
@@ -120,7 +126,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_scoped_or_404(request.user, Contact.objects.select_related("organization"), pk=pk)
     org = contact.organization
-    form = ContactForm(request.POST or None, instance=contact, editing=True)
+    form = ContactForm(_posted(request), instance=contact, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_contact(
@@ -169,7 +175,7 @@ def _base_url(request: HttpRequest) -> str:
 @require(Capability.MANAGE_ACCOUNTS)
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
-    form = AccountForm(request.POST or None, actor=actor)
+    form = AccountForm(_posted(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
