@@ -106,6 +106,11 @@ KOTAN_SCHEDULE: dict[str, tuple[str, str, dict[str, object]]] = {
     ),
     "purge_job_results": ("kotan.jobs.tasks.purge_job_results", "15 3 * * *", {"days": 30}),
     "follow_up_reminders": ("kotan.monev.tasks.follow_up_reminders", "30 6 * * *", {}),
+    "warn_expiring_links": (
+        "kotan.collection.tasks.warn_expiring_links",
+        "45 6 * * *",
+        {"days": 3},
+    ),
     "send_reminders": ("kotan.outreach.tasks.send_reminders", "0 7 * * *", {}),
 }
 

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     TASK_FAILED = "task_failed", _("Proses latar belakang gagal")
     AGREEMENT_EXPIRING = "agreement_expiring", _("Perjanjian kerja sama segera berakhir")
     REMINDER_SUMMARY = "reminder_summary", _("Ringkasan pengingat")
+    LINK_EXPIRING = "link_expiring", _("Tautan responden segera kedaluwarsa")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
