@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='emailpreference',
-            name='kind',
-            field=models.CharField(choices=[('assignment_submitted', 'Penugasan menunggu pemeriksaan'), ('assignment_returned', 'Penugasan dikembalikan untuk perbaikan'), ('assignment_finalized', 'Penugasan difinalisasi'), ('followup_assigned', 'Tindak lanjut Monev ditugaskan'), ('followup_due', 'Tindak lanjut Monev segera jatuh tempo'), ('followup_overdue', 'Tindak lanjut Monev lewat tenggat'), ('task_finished', 'Proses latar belakang selesai'), ('task_failed', 'Proses latar belakang gagal'), ('agreement_expiring', 'Perjanjian kerja sama segera berakhir'), ('reminder_summary', 'Ringkasan pengingat'), ('link_expiring', 'Tautan responden segera kedaluwarsa')], max_length=40, verbose_name='jenis'),
+            model_name="emailpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("assignment_submitted", "Penugasan menunggu pemeriksaan"),
+                    ("assignment_returned", "Penugasan dikembalikan untuk perbaikan"),
+                    ("assignment_finalized", "Penugasan difinalisasi"),
+                    ("followup_assigned", "Tindak lanjut Monev ditugaskan"),
+                    ("followup_due", "Tindak lanjut Monev segera jatuh tempo"),
+                    ("followup_overdue", "Tindak lanjut Monev lewat tenggat"),
+                    ("task_finished", "Proses latar belakang selesai"),
+                    ("task_failed", "Proses latar belakang gagal"),
+                    ("agreement_expiring", "Perjanjian kerja sama segera berakhir"),
+                    ("reminder_summary", "Ringkasan pengingat"),
+                    ("link_expiring", "Tautan responden segera kedaluwarsa"),
+                ],
+                max_length=40,
+                verbose_name="jenis",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('assignment_submitted', 'Penugasan menunggu pemeriksaan'), ('assignment_returned', 'Penugasan dikembalikan untuk perbaikan'), ('assignment_finalized', 'Penugasan difinalisasi'), ('followup_assigned', 'Tindak lanjut Monev ditugaskan'), ('followup_due', 'Tindak lanjut Monev segera jatuh tempo'), ('followup_overdue', 'Tindak lanjut Monev lewat tenggat'), ('task_finished', 'Proses latar belakang selesai'), ('task_failed', 'Proses latar belakang gagal'), ('agreement_expiring', 'Perjanjian kerja sama segera berakhir'), ('reminder_summary', 'Ringkasan pengingat'), ('link_expiring', 'Tautan responden segera kedaluwarsa')], max_length=40, verbose_name='jenis'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("assignment_submitted", "Penugasan menunggu pemeriksaan"),
+                    ("assignment_returned", "Penugasan dikembalikan untuk perbaikan"),
+                    ("assignment_finalized", "Penugasan difinalisasi"),
+                    ("followup_assigned", "Tindak lanjut Monev ditugaskan"),
+                    ("followup_due", "Tindak lanjut Monev segera jatuh tempo"),
+                    ("followup_overdue", "Tindak lanjut Monev lewat tenggat"),
+                    ("task_finished", "Proses latar belakang selesai"),
+                    ("task_failed", "Proses latar belakang gagal"),
+                    ("agreement_expiring", "Perjanjian kerja sama segera berakhir"),
+                    ("reminder_summary", "Ringkasan pengingat"),
+                    ("link_expiring", "Tautan responden segera kedaluwarsa"),
+                ],
+                max_length=40,
+                verbose_name="jenis",
+            ),
         ),
     ]
