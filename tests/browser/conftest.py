@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kotan.collection.models import Assignment, Period
-from tests.support.browser import CHROMIUM, DESKTOP
+from tests.support.browser import DESKTOP
 from tests.support.cast import Cast
 from tests.support.periods import build_period
-
-
-@pytest.fixture(scope="session")
-def browser(django_db_setup: None) -> Iterator[Browser]:
-    """Chromium, started after the test database exists.
-
-    Playwright's sync API runs an event loop in this thread; creating the test database (and
-    serialising it for ``serialized_rollback``) must happen before that loop starts.
-    """
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make system-deps` "
-            "(apt-get install -y chromium chromium-driver)"
-        )
-    # Playwright drives its own event loop; Django must not see it as an async context.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)

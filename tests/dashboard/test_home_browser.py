@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kotan.collection.models import Assignment
-from tests.support.browser import CHROMIUM, DESKTOP, log_in, screenshot
+from tests.support.browser import DESKTOP, log_in, screenshot
 from tests.support.cast import Cast, build_cast
 from tests.support.periods import build_period
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_375 = {"width": 375, "height": 800}
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup: None) -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
