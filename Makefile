@@ -31,6 +31,7 @@ setup: install
 
 ## Everything, then serve the demo on http://127.0.0.1:8000/ with a task worker and the
 ## scheduler of the periodic jobs (Ctrl+C stops all three).
+run: export KOTAN_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@echo "SI-KOTAN: http://$(HOST):$(PORT)/ (with a task worker and the scheduler; Ctrl+C stops all)"
 	@$(DEV_ENV) $(BIN)/kotan db_worker --no-startup-delay & worker=$$!; \
