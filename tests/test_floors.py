@@ -32,7 +32,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("monev",),
     ("outreach",),  # the chasing: reminders, escalation, message log, sending links in bulk
-    ("dashboard", "demo"),  # pages that read everything; the demo loader
+    ("dashboard", "demo", "public"),  # pages that read everything; the demo loader; /publik/
     ("settings", "urls", "wsgi", "cli"),  # the project: wires the apps together
 )
 FLOOR = {app: n for n, apps in enumerate(FLOORS) for app in apps}

@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "kotan.dashboard",
     "kotan.monev",
     "kotan.outreach",
+    "kotan.public",
     "kotan.demo",
 ]
 

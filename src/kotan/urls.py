@@ -28,6 +28,7 @@ urlpatterns = [
     path("monev/", include("kotan.monev.urls")),
     path("", include("kotan.outreach.urls")),
     path("", include("kotan.dashboard.urls")),
+    path("publik/", include("kotan.public.urls")),
     path("admin/", admin.site.urls),
 ]
 

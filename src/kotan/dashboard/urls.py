@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from kotan.dashboard import regions, views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("wilayah/", regions.province_list, name="province_list"),
     path("wilayah/<province:code>/", regions.province_detail, name="province_detail"),
     path("wilayah/<regency:code>/", regions.regency_detail, name="regency_detail"),
+    path("", include("kotan.dashboard.urls_dashboards")),
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from kotan.scoring import views
 
@@ -14,4 +14,6 @@ urlpatterns = [
         views.run_regency_answers,
         name="run_regency_answers",
     ),
+    path("", include("kotan.scoring.urls_publication")),
+    path("", include("kotan.scoring.urls_exports")),
 ]
