@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -185,3 +186,95 @@ class RegencyResult(ImmutableModel):
     def missing_variables(self) -> list[str]:
         """Variables with no answer at all: such a regency has no index (insufficient data)."""
         return [code for code, value in self.variables.items() if value is None]
+
+
+# Registered here (not in apps.py): the publication models are audited from their definition.
+@auditlog.register()
+class Publication(models.Model):
+    """A final run made public under /publik/ (``kotan.scoring.publication``).
+
+    A run is public when it is final, has a publication and that publication is not withdrawn.
+    At most one run per year is public: publishing a second final run of a year is refused
+    until the first is withdrawn (explicitly, with a reason). A withdrawal is final for that
+    run; to publish again, publish a (new) final run of the year. ``year`` repeats the run's
+    period year so that the database itself holds the one-public-run-per-year rule.
+    """
+
+    run = models.OneToOneField(
+        IndexRun,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        verbose_name=_("perhitungan"),
+    )
+    year = models.PositiveIntegerField(_("tahun"))
+    published_at = models.DateTimeField(_("diterbitkan pada"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diterbitkan oleh"),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    withdrawn_at = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditarik oleh"),
+    )
+    withdrawn_reason = models.TextField(_("alasan penarikan"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-published_at"]
+        verbose_name = _("penerbitan hasil")
+        verbose_name_plural = _("penerbitan hasil")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_public_run_per_year",
+                violation_error_message=_(
+                    "Sudah ada hasil yang diterbitkan untuk tahun ini. Tarik dulu hasil itu."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawn_reason=""),
+                name="withdrawal_has_reason",
+                violation_error_message=_("Penarikan memerlukan alasan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · #{self.run_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@auditlog.register()
+class AwardRule(models.Model):
+    """How many regencies a run's awards name: the national top N and the top N per category."""
+
+    run = models.OneToOneField(
+        IndexRun, on_delete=models.PROTECT, related_name="award_rule", verbose_name=_("perhitungan")
+    )
+    top_national = models.PositiveIntegerField(_("peringkat teratas nasional"), default=10)
+    top_per_category = models.PositiveIntegerField(_("teratas per kategori"), default=3)
+    note = models.TextField(_("catatan"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ditetapkan oleh"),
+    )
+    set_at = models.DateTimeField(_("ditetapkan pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aturan penghargaan")
+        verbose_name_plural = _("aturan penghargaan")
+
+    def __str__(self) -> str:
+        return f"#{self.run_id}: {self.top_national}/{self.top_per_category}"
