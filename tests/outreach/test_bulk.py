@@ -779,3 +779,22 @@ def test_the_invitation_follows_the_template_the_admin_wrote(
         f"{settings.KOTAN_SITE_URL}/isi/{link.token}/ (sebelum 15 Desember 2026)."
     )
     assert settings.KOTAN_SITE_URL.startswith("http")  # an address the recipient can open
+
+
+def test_an_id_too_large_for_the_database_names_no_link(
+    client: Client, cast: Cast, batanghari: Assignment
+) -> None:
+    """An edited address with an id beyond what the database holds: the page answers as for
+    an unknown link (no 500), and nothing is sent."""
+    signed_in(client, cast.citra)
+    batch_url(client, batanghari)
+    huge = str(2**70)
+    for name in ("bulk_batch", "bulk_qr_sheet"):
+        response = client.get(reverse(name, args=[batanghari.pk]) + f"?tautan={huge}")
+        assert response.status_code == 200, name
+        assert "Dinas Pendidikan" not in response.content.decode(), name
+    response = client.post(
+        reverse("bulk_send", args=[batanghari.pk]), {"tautan": huge, "kanal": ["email"]}
+    )
+    assert response.status_code == 302
+    assert not OutreachMessage.objects.exists()

@@ -16,6 +16,9 @@ from kotan.outreach import bulk
 
 PLAN_SALT = "kotan.outreach.bulk.plan"
 PLAN_MAX_AGE = 24 * 3600  # a preview left open overnight is checked again
+# The largest id a database column holds: a bigger number in a link list (an edited address)
+# names no link, and must not reach the database, which refuses it with an error.
+MAX_ID = 2**63 - 1
 
 
 class BulkListForm(LinkSettingsForm):
@@ -136,6 +139,6 @@ def parse_ids(text: str) -> list[int]:
         ids = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise forms.ValidationError(_("Daftar tautan tidak valid.")) from None
-    if not ids or len(ids) > bulk.MAX_ROWS * 4 or any(i <= 0 for i in ids):
+    if not ids or len(ids) > bulk.MAX_ROWS * 4 or any(not 0 < i <= MAX_ID for i in ids):
         raise forms.ValidationError(_("Daftar tautan tidak valid."))
     return list(dict.fromkeys(ids))
