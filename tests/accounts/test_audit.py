@@ -107,3 +107,14 @@ def test_user_scope_must_match_role(cast: Cast) -> None:
             bnnk=cast.bnnk_batanghari,
             regencies=Regency.objects.filter(code="11.08"),
         )
+
+
+def test_audit_page_filter_with_an_impossible_kind_shows_nothing(
+    cast: Cast, client: Client
+) -> None:
+    """An edited address (a number no id can be, or text): an empty list, never a 500."""
+    client.force_login(cast.ani)
+    for value in (str(2**70), "abc"):
+        response = client.get(reverse("audit_list"), {"model": value})
+        assert response.status_code == 200, value
+        assert list(response.context["page"]) == [], value

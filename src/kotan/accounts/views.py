@@ -317,8 +317,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail: who changed what, when. National admins only."""
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
-    if model.isdigit():
+    # A number longer than any id (an edited address) names no kind; the database would
+    # refuse it with an error rather than find nothing.
+    if model.isdigit() and len(model) <= 9:
         entries = entries.filter(content_type_id=int(model))
+    elif model:
+        entries = entries.none()
     actor = request.GET.get("pelaku", "").strip()
     if actor:
         entries = entries.filter(actor__username=actor)
