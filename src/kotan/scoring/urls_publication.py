@@ -1,5 +1,15 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from kotan.scoring import views_publication as views
+
+urlpatterns = [
+    path("hasil/<int:run_id>/terbitkan/", views.publication_publish, name="publication_publish"),
+    path("hasil/<int:run_id>/tarik/", views.publication_withdraw, name="publication_withdraw"),
+    path(
+        "hasil/<int:run_id>/penghargaan/",
+        views.publication_award_rule,
+        name="publication_award_rule",
+    ),
+]
