@@ -262,3 +262,21 @@ def test_user_list_offers_management_only_to_account_managers(cast: Cast, client
     assert reverse("user_create") in body and reverse("user_detail", args=[cast.eko.pk]) in body
     client.force_login(cast.gita)
     assert reverse("user_create") not in client.get(reverse("user_list")).content.decode()
+
+
+def test_a_username_differing_only_in_case_is_refused(cast: Cast, client: Client) -> None:
+    """ "ADMIN" next to "admin": refused on the form's field, no account, no invitation."""
+    taken = cast.citra.username
+    client.force_login(cast.citra)
+    before = User.objects.count()
+    response = client.post(reverse("user_create"), account(cast, username=taken.upper()))
+    assert response.status_code == 200
+    assert "sudah dipakai akun lain" in " ".join(response.context["form"].errors["username"])
+    assert User.objects.count() == before and not Email.objects.exists()
+
+
+def test_a_username_with_spaces_or_symbols_is_refused(cast: Cast, client: Client) -> None:
+    client.force_login(cast.citra)
+    response = client.post(reverse("user_create"), account(cast, username="rina anggraini!"))
+    assert response.status_code == 200 and response.context["form"].errors["username"]
+    assert not User.objects.filter(full_name="Rina Anggraini").exists()

@@ -196,6 +196,17 @@ def create_user(
     ``None`` is the system (setup, demo, tests)."""
     if regency is not None and province is None:
         province = regency.province
+    # "Rina" next to "rina": two accounts people cannot tell apart when an operator reads a
+    # name over the phone, and one signs in as the other with a slip of the shift key.
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        raise ValidationError(
+            {
+                "username": _(
+                    "Nama pengguna ini sudah dipakai akun lain (huruf besar dan kecil tidak "
+                    "dibedakan). Pilih nama lain."
+                )
+            }
+        )
     if actor is not None:
         check_account_rules(
             actor, role=role, province=province, regency=regency, organization=organization
