@@ -310,7 +310,7 @@ def interval_chart(
     """
     title = title or _("Rentang peringkat")
     n = total or max([math.ceil(float(r[3])) for r in rows] + [1])
-    width, left, right, row_h = 480, 170, 20, 14 if len(rows) > 40 else 22
+    width, left, right, row_h = 480, 170, 20, 17 if len(rows) > 40 else 22
     plot = width - left - right
     top_y = 8
     height = top_y + row_h * max(len(rows), 1) + 26
@@ -326,7 +326,7 @@ def interval_chart(
             f'<line x1="{_r(x)}" y1="{top_y}" x2="{_r(x)}" y2="{bottom_y}" stroke="{GRID}"/>'
         )
         body.append(_text(x, bottom_y + 16, str(t), anchor="middle", extra=' font-size="11"'))
-    small = ' font-size="11"' if row_h < 20 else ""
+    small = ' font-size="12"' if row_h < 20 else ""
     for i, (label, median, low, high, category) in enumerate(rows):
         y = top_y + i * row_h + row_h / 2
         colour = category_colour(category)
