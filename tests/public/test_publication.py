@@ -208,3 +208,11 @@ def test_award_rule_set_and_refused(world: PublicWorld, cast: Cast, client: Clie
         ).count()
         == 2
     )
+
+
+def test_a_run_that_does_not_exist_is_404(world: PublicWorld, cast: Cast, client: Client) -> None:
+    client.force_login(cast.ani)
+    missing = IndexRun.objects.order_by("-pk").first().pk + 100  # type: ignore[union-attr]
+    for name in ("publication_publish", "publication_withdraw", "publication_award_rule"):
+        assert client.post(reverse(name, args=[missing]), {"reason": "x"}).status_code == 404
+    assert Publication.objects.count() == 1

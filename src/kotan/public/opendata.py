@@ -18,10 +18,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
+from django.db.models import F
 from django.utils import translation
 
+from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import spec_digest
 from kotan.public.queries import public_results
@@ -63,37 +66,38 @@ def safe_text(value: Any) -> Any:
     return value
 
 
+_VALUES = {
+    "regency_code": "regency__code",
+    "regency_name": "regency__name",
+    "province_code": "regency__province__code",
+    "province_name": "regency__province__name",
+}
+
+
 def rows(run: IndexRun) -> list[dict[str, Any]]:
     """One dict per regency, public fields only, in rank order (unranked last, by code)."""
     labels = {b["code"]: b["label"] for b in run.bands}  # as stored: Bahasa Indonesia
+    lookups = [_VALUES.get(name, name) for name in FIELDNAMES if name != "category_label"]
+    names = [name for name in FIELDNAMES if name != "category_label"]
+    results = public_results(run).order_by(F("rank_national").asc(nulls_last=True), "regency__code")
     out = []
-    results = sorted(
-        public_results(run),
-        key=lambda r: (r.rank_national is None, r.rank_national or 0, r.regency.code),
-    )
-    for r in results:
-        out.append(
-            {
-                "regency_code": r.regency.code,
-                "regency_name": r.regency.name,
-                "province_code": r.regency.province.code,
-                "province_name": r.regency.province.name,
-                "status": r.status,
-                "index": r.index,
-                "index_100": r.index_100,
-                "index_ci_low": r.index_ci_low,
-                "index_ci_high": r.index_ci_high,
-                "category": r.category or None,
-                "category_label": labels.get(r.category) if r.category else None,
-                "rank_national": r.rank_national,
-                "rank_ci_low": r.rank_ci_low,
-                "rank_ci_high": r.rank_ci_high,
-                "rank_province": r.rank_province,
-                "p_same_category": r.p_same_category,
-                "n_respondents": r.n_respondents,
-            }
-        )
+    for values in results.values_list(*lookups):
+        row = dict(zip(names, values, strict=True))
+        row["category"] = row["category"] or None
+        row["category_label"] = labels.get(row["category"]) if row["category"] else None
+        out.append({name: row[name] for name in FIELDNAMES})
     return out
+
+
+def instrument_digest(instrument: Instrument) -> str:
+    """The SHA-256 of a published instrument's spec. Published instruments never change, so
+    it is computed once per process (keyed with the publication time, never a reused id)."""
+    return _digest(instrument.pk, instrument.published_at)
+
+
+@lru_cache(maxsize=32)
+def _digest(instrument_id: int, published_at: object) -> str:
+    return spec_digest(instrument_spec(Instrument.objects.get(pk=instrument_id)))
 
 
 def metadata(run: IndexRun) -> dict[str, Any]:
@@ -128,7 +132,7 @@ def metadata(run: IndexRun) -> dict[str, Any]:
         "instrument": {
             "year": run.instrument_year,
             "version": run.instrument_version,
-            "digest_sha256": spec_digest(instrument_spec(run.instrument)),
+            "digest_sha256": instrument_digest(run.instrument),
         },
         "input_digest_sha256": run.input_digest,
         "columns": [{"name": n, "description": d} for n, d in COLUMNS],
