@@ -255,3 +255,22 @@ def test_demo_contacts_reach_every_jambi_regency_once(db: None) -> None:
     assert all(c.whatsapp.startswith("+6281200000") for c in Contact.objects.all())
     assert load_demo_contacts() == 0  # idempotent
     assert Contact.objects.count() == created
+
+
+def test_the_same_person_is_not_added_twice_to_an_organization(cast: Cast, client: Client) -> None:
+    """A second tap on "Simpan" (or the same name typed again, other case or spacing) is
+    refused on the name field; another organisation may have its own person of that name."""
+    client.force_login(cast.citra)
+    url = reverse("contact_add", args=[cast.kesbangpol_batanghari.pk])
+    posted = {"name": "Sari Wulandari", "email": "", "whatsapp": "0812 0000 0101"}
+    assert client.post(url, posted).status_code == 302
+    again = client.post(url, posted | {"name": "sari  wulandari", "whatsapp": "+62 812 0000 0101"})
+    assert again.status_code == 200
+    assert "sudah ada di organisasi ini" in " ".join(again.context["form"].errors["name"])
+    assert Contact.objects.count() == 1
+    edit_url = reverse("contact_edit", args=[Contact.objects.get().pk])
+    kept = client.post(edit_url, posted | {"position": "Kabid", "is_active": "on"})
+    assert kept.status_code == 302  # saving the contact itself is no duplicate
+    other = reverse("contact_add", args=[cast.bnnk_batanghari.pk])
+    assert client.post(other, posted).status_code == 302
+    assert Contact.objects.count() == 2

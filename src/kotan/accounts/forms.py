@@ -58,6 +58,24 @@ class ContactForm(forms.ModelForm):
         self.fields["whatsapp"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
         self.fields["email"].help_text = _("Isi email atau nomor WhatsApp (salah satu wajib).")
 
+    def clean_name(self) -> str:
+        """One contact per person and organisation, as the bulk list counts them (by name,
+        without case or extra spaces): a second tap on "Simpan" would otherwise add the
+        same person twice, and every reminder would reach them twice."""
+        name = " ".join(self.cleaned_data["name"].split())
+        same = Contact.objects.filter(
+            organization_id=self.instance.organization_id, name__iexact=name
+        ).exclude(pk=self.instance.pk)
+        if self.instance.organization_id and same.exists():
+            raise forms.ValidationError(
+                _(
+                    "Narahubung bernama %(name)s sudah ada di organisasi ini. Ubah data "
+                    "narahubung itu, atau bedakan namanya."
+                ),
+                params={"name": name},
+            )
+        return name
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
