@@ -280,3 +280,16 @@ def test_a_username_with_spaces_or_symbols_is_refused(cast: Cast, client: Client
     response = client.post(reverse("user_create"), account(cast, username="rina anggraini!"))
     assert response.status_code == 200 and response.context["form"].errors["username"]
     assert not User.objects.filter(full_name="Rina Anggraini").exists()
+
+
+def test_a_role_the_operator_may_not_give_is_refused_in_plain_words(
+    cast: Cast, client: Client
+) -> None:
+    """A BNNK operator posting "regency_operator" (not offered on the form): a plain message,
+    not the role's code, and no account."""
+    client.force_login(cast.citra)
+    response = client.post(reverse("user_create"), account(cast, role=Role.REGENCY_OPERATOR))
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["role"])
+    assert "tidak dapat Anda berikan" in errors and "regency_operator" not in errors
+    assert not User.objects.filter(username="rina").exists() and not Email.objects.exists()

@@ -100,7 +100,15 @@ class AccountForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"), help_text=_("Undangan untuk membuat kata sandi dikirim ke sini.")
     )
-    role = forms.ChoiceField(label=_("Peran"))
+    role = forms.ChoiceField(
+        label=_("Peran"),
+        # Django's message would show the role's code (regency_operator) to the operator.
+        error_messages={
+            "invalid_choice": _(
+                "Peran ini tidak dapat Anda berikan. Pilih salah satu peran di daftar."
+            )
+        },
+    )
     organization = forms.ModelChoiceField(
         label=_("Organisasi"),
         queryset=Organization.objects.none(),
