@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from pytest_django import DjangoDbBlocker
 
 from kotan.accounts.models import User
@@ -179,3 +179,74 @@ def test_page_weight_and_queries(
         html = client.get(reverse("dashboard_national")).content
     assert len(gzip.compress(html)) < 120_000
     assert b"<script" not in html.split(b"</header>")[-1]  # the dashboard adds no script
+
+
+def test_without_the_capability_the_pages_are_refused(
+    world: DashboardWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kotan.accounts.models import Role
+    from kotan.accounts.permissions import ROLE_CAPABILITIES
+
+    monkeypatch.setitem(ROLE_CAPABILITIES, Role.VIEWER, frozenset())
+    gita = signed_in("gita")
+    for url in (
+        reverse("dashboard_national"),
+        reverse("dashboard_province", args=["15"]),
+        reverse("dashboard_province", args=["11"]),  # 403 before scope: nothing is revealed
+        reverse("dashboard_regency", args=["15.04"]),
+    ):
+        assert gita.get(url).status_code == 403
+
+
+def test_trend_and_profile_axes_start_at_the_lowest_answer(world: DashboardWorld) -> None:
+    html = signed_in("budi").get(reverse("dashboard_province", args=["15"])).content.decode()
+    trend = re.search(r"<svg[^>]*chart-trend.*?</svg>", html, re.S)
+    assert trend is not None and ">1,0</text>" in trend.group(0) and ">0,0<" not in trend.group(0)
+    years = re.search(r"<th scope=\"col\">Tahun</th>(.*?)</tr>", html, re.S)
+    assert years is not None and "Jambi" in years.group(1) and "Nasional" in years.group(1)
+
+
+@pytest.mark.parametrize(
+    ("username", "url", "seen", "unseen"),
+    [
+        (
+            "ani",
+            reverse_lazy("dashboard_national"),
+            ["Koordinasi dengan Kesbangpol.", "Tindak lanjut Aceh."],
+            [],
+        ),
+        (
+            "budi",
+            reverse_lazy("dashboard_province", args=["15"]),
+            ["Koordinasi dengan Kesbangpol."],
+            ["Tindak lanjut Aceh."],
+        ),
+        (
+            "hadi",
+            reverse_lazy("dashboard_province", args=["11"]),
+            ["Tindak lanjut Aceh."],
+            ["Koordinasi dengan Kesbangpol."],
+        ),
+        (
+            "ani",
+            reverse_lazy("dashboard_province", args=["11"]),
+            ["Tindak lanjut Aceh."],
+            ["Koordinasi dengan Kesbangpol."],
+        ),
+    ],
+)
+def test_overdue_follow_ups_in_the_area(
+    world: DashboardWorld, username: str, url: str, seen: list[str], unseen: list[str]
+) -> None:
+    html = signed_in(username).get(url).content.decode()
+    assert "Tindak lanjut Monev yang lewat tenggat" in html
+    for text in seen:
+        assert text in html
+    for text in unseen:
+        assert text not in html
+    assert "Menyiapkan MoU." not in html  # due in the future: not overdue
+
+
+def test_no_follow_up_section_without_monev_capability(world: DashboardWorld) -> None:
+    html = signed_in("dewi").get(reverse("dashboard_regency", args=["15.04"])).content.decode()
+    assert "Tindak lanjut Monev" not in html

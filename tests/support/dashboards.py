@@ -14,6 +14,7 @@ from kotan.instruments.queries import published_spec
 from kotan.regions.models import Regency
 from kotan.scoring.models import IndexRun, RegencyResult
 from tests.support.cast import Cast
+from tests.support.monev import Monev, build_monev
 from tests.support.periods import build_period
 
 BANDS = [
@@ -29,6 +30,7 @@ class DashboardWorld:
     cast: Cast
     period: Period
     runs: dict[int, IndexRun]  # year -> final run
+    monev: Monev  # an overdue follow-up in Jambi and one in Aceh
 
 
 def category_of(index: float) -> str:
@@ -101,4 +103,4 @@ def build_dashboard_world(cast: Cast) -> DashboardWorld:
     )
     runs = {2025: synthetic_run(earlier, seed=2025), 2026: synthetic_run(period, seed=2026)}
     synthetic_run(period, seed=7, kind=IndexRun.Kind.PROVISIONAL)  # never on a dashboard
-    return DashboardWorld(cast, period, runs)
+    return DashboardWorld(cast, period, runs, build_monev(cast))

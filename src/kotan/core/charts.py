@@ -111,7 +111,11 @@ def _nice_max(value: float) -> float:
 
 
 def _ticks(low: float, high: float, count: int = 4) -> list[float]:
-    return [low + (high - low) * i / count for i in range(count + 1)]
+    """Evenly spaced axis ticks; whole steps when the range is a few whole units (1–4)."""
+    span = high - low
+    if span == int(span) and 2 <= span <= 6:
+        count = int(span)
+    return [low + span * i / count for i in range(count + 1)]
 
 
 def _legend(names: Sequence[str], y: float, left: float) -> str:
@@ -167,15 +171,26 @@ def profile_chart(
     series: Mapping[str, Sequence[Number | None]],
     *,
     max_value: Number | None = None,
+    min_value: Number = 0,
     title: str = "",
     description: str = "",
     digits: int = 2,
 ) -> str:
-    """A dot plot: one row per variable, one marker per series (e.g. regency, province, nation)."""
+    """A dot plot: one row per variable, one marker per series (e.g. regency, province, nation).
+
+    The axis runs from ``min_value`` (e.g. the lowest answer) to ``max_value``.
+    """
     title = title or _("Profil variabel")
     names = list(series)
     values = [v for vals in series.values() for v in vals if v is not None]
-    top = float(max_value) if max_value else _nice_max(max(values, default=0))
+    low = float(min_value)
+    top = float(max_value) if max_value else _nice_max(max(values, default=low + 1))
+    if top <= low:
+        top = low + 1
+
+    def sx(value: float) -> float:
+        return left + plot * max(0.0, min(1.0, (value - low) / (top - low)))
+
     width, left, right, row_h = 480, 170, 20, 28
     plot = width - left - right
     legend_h = 26
@@ -183,12 +198,12 @@ def profile_chart(
     body = [_legend(names, 16, 8)]
     top_y = legend_h + 6
     bottom_y = top_y + row_h * len(variables)
-    for t in _ticks(0, top):
-        x = left + plot * t / top
+    for t in _ticks(low, top):
+        x = sx(t)
         body.append(
             f'<line x1="{_r(x)}" y1="{top_y}" x2="{_r(x)}" y2="{bottom_y}" stroke="{GRID}"/>'
         )
-        body.append(_text(x, bottom_y + 16, fmt(t, 1), anchor="middle", extra=' font-size="11"'))
+        body.append(_text(x, bottom_y + 16, fmt(t, 1), anchor="middle", extra=' font-size="12"'))
     for i, variable in enumerate(variables):
         y = top_y + i * row_h + row_h / 2
         body.append(_text(left - 8, y + 4, _clip(str(variable)), anchor="end"))
@@ -197,7 +212,7 @@ def profile_chart(
             value = vals[i] if i < len(vals) else None
             if value is None:
                 continue
-            x = left + plot * max(0.0, min(1.0, float(value) / top))
+            x = sx(float(value))
             colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
             body.append(
                 f"<g><title>{escape(name)}, {escape(str(variable))}: "
@@ -251,10 +266,10 @@ def trend_chart(
         body.append(
             f'<line x1="{left}" y1="{_r(y)}" x2="{width - right}" y2="{_r(y)}" stroke="{GRID}"/>'
         )
-        body.append(_text(left - 6, y + 4, fmt(t, 1), anchor="end", extra=' font-size="11"'))
+        body.append(_text(left - 6, y + 4, fmt(t, 1), anchor="end", extra=' font-size="12"'))
     for i, year in enumerate(years):
         body.append(
-            _text(sx(i), top_y + plot_h + 18, str(year), anchor="middle", extra=' font-size="11"')
+            _text(sx(i), top_y + plot_h + 18, str(year), anchor="middle", extra=' font-size="12"')
         )
     for s, name in enumerate(names):
         colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
@@ -325,7 +340,7 @@ def interval_chart(
         body.append(
             f'<line x1="{_r(x)}" y1="{top_y}" x2="{_r(x)}" y2="{bottom_y}" stroke="{GRID}"/>'
         )
-        body.append(_text(x, bottom_y + 16, str(t), anchor="middle", extra=' font-size="11"'))
+        body.append(_text(x, bottom_y + 16, str(t), anchor="middle", extra=' font-size="12"'))
     small = ' font-size="12"' if row_h < 20 else ""
     for i, (label, median, low, high, category) in enumerate(rows):
         y = top_y + i * row_h + row_h / 2

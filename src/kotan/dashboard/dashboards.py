@@ -131,11 +131,19 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return fmean(present) if present else None
 
 
+def _answer_scale(run: IndexRun) -> tuple[float, float]:
+    """The answer scale of the run's instrument: the axis of index and variable scores."""
+    spec = published_spec(run.instrument)
+    return float(spec.scale_min), float(spec.scale_max)
+
+
 def _scale(run: IndexRun) -> tuple[float, float]:
+    """The colour scale of the tile map: the category bands' range when they are on the answer
+    scale (as the index is), otherwise the answer scale itself."""
     bands = run.bands or []
-    if bands:
+    if bands and run.method.get("scheme_scale", "answer") == "answer":
         return float(bands[0]["lower"]), float(bands[-1]["upper"])
-    return 1.0, 4.0
+    return _answer_scale(run)
 
 
 def _tiles(user: User, run: IndexRun) -> Chart:
@@ -240,8 +248,10 @@ def _profile(run: IndexRun, area: Area) -> Chart | None:
         series[province.name] = means([r for r in results if r.regency.province_id == province.pk])
     series[_("Nasional")] = means(results)
     labels = [names.get(c, c) for c in codes]
-    _low, high = _scale(run)
-    svg = charts.profile_chart(labels, series, max_value=high, title=_("Profil skor variabel"))
+    low, high = _answer_scale(run)
+    svg = charts.profile_chart(
+        labels, series, min_value=low, max_value=high, title=_("Profil skor variabel")
+    )
     table = [[label] + [charts.fmt(series[s][i]) for s in series] for i, label in enumerate(labels)]
     return Chart(svg, [_("Variabel"), *series], table)
 
@@ -263,7 +273,7 @@ def _trend(user: User, runs: list[IndexRun], area: Area) -> Chart | None:
                 _mean(list(qs.filter(regency__province=province).values_list("index", flat=True)))
             )
         series.setdefault(_("Nasional"), []).append(_mean(list(qs.values_list("index", flat=True))))
-    low, high = _scale(runs[-1])
+    low, high = _answer_scale(runs[-1])
     svg = charts.trend_chart(
         years, series, min_value=low, max_value=high, title=_("Rata-rata indeks per tahun")
     )
