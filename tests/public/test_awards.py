@@ -83,6 +83,7 @@ def test_the_page_states_the_rule_and_lists_the_regencies(years: PublicYears, ca
     assert "kabupaten/kota dengan peringkat nasional 1 sampai 2" in html
     assert "di setiap kategori, 1 kabupaten/kota dengan peringkat nasional terbaik" in html
     assert "Diserahkan pada Hari Anti Narkotika Internasional." in html
+    assert "rentang peringkat yang kemungkinan besar (90 %) memuat" in html
     national = html[html.index('id="nasional"') : html.index('id="kategori-')]
     assert reverse("public_regency", args=[2026, "15.04"]) in national
     assert reverse("public_regency", args=[2026, "15.05"]) in national

@@ -106,7 +106,7 @@ def test_nothing_personal_nor_counts_per_unit(years: PublicYears, cast: Cast) ->
 
 @pytest.mark.parametrize(
     "year, code",
-    [(2024, "15.04"), (2026, "15.02"), (2026, "99.99")],
+    [(2024, "15.04"), (2026, "15.02"), (2026, "99.99"), (10**20, "15.04")],
 )
 def test_404_without_a_public_run_or_outside_it(years: PublicYears, year: int, code: str) -> None:
     assert Client().get(url(year, code)).status_code == 404

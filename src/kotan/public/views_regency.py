@@ -219,5 +219,5 @@ def public_awards(request: HttpRequest, tahun: int) -> HttpResponse:
     return render(
         request,
         "public/awards.html",
-        {"year": tahun, "run": run, "awards": awards(run)},
+        {"year": tahun, "run": run, "awards": awards(run), "level": _interval_level(run)},
     )
