@@ -250,3 +250,18 @@ def test_where_no_bnnk_covers_the_bnnp_contacts_are_reminded_and_listed(
     assert OutreachMessage.objects.get().regency.code == "15.01"  # type: ignore[union-attr]
     run_reminders(DEADLINE - timedelta(days=1))
     assert OutreachMessage.objects.filter(contact=yudi, kind="reminder").count() == 9
+
+
+def test_whatsapp_numbers_are_shown_grouped_as_on_the_contact_pages(
+    cast: Cast, people: People, reminded: None
+) -> None:
+    """ "+6281200001001" is hard to read out or check against a phone: the lists show
+    "+62 812-0000-1001", as the contact pages do (the wa.me link keeps the digits)."""
+    for url in (reverse("outreach_today"), reverse("outreach_log"), BATANGHARI):
+        body = as_user(cast.citra).get(url).content.decode()
+        assert "+62 812-0000-1001" in body, url
+        assert ">+6281200001001" not in body and " +6281200001001 " not in body, url
+    assert (
+        "https://wa.me/6281200001001"
+        in as_user(cast.citra).get(reverse("outreach_today")).content.decode()
+    )
