@@ -155,7 +155,7 @@ def make_run(
                 index_ci_low=None if index is None else index - 0.1,
                 index_ci_high=None if index is None else index + 0.1,
                 rank_ci_low=None if index is None else max(1, national[code] - 1),
-                rank_ci_high=None if index is None else national[code] + 2,
+                rank_ci_high=None if index is None else min(national[code] + 2, len(national)),
                 p_same_category=None if index is None else 0.8,
             )
         )
