@@ -1,11 +1,12 @@
 """Server-rendered SVG charts: pure functions, plain data in, one SVG string out.
 
-Every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` joined to it by
-``aria-labelledby``/``aria-describedby``; every piece of caller text is escaped; there is no
-script and no external reference, so a chart is safe to inline in any page and costs no
-JavaScript. Colours are dark enough for 3:1 against white (graphics) and 4.5:1 (text), and
-series differ by marker shape and dash as well as colour. A chart never stands alone: the page
-shows the same numbers as a table (the callers' duty, tested in the dashboards).
+Every chart is an ``<svg role="img">`` (``role="group"`` when it holds links) with a
+``<title>`` and a ``<desc>`` joined to it by ``aria-labelledby``/``aria-describedby``; every
+piece of caller text is escaped; there is no script and no external reference, so a chart is
+safe to inline in any page and costs no JavaScript. Colours are dark enough for 3:1 against
+white (graphics) and 4.5:1 (text), and series differ by marker shape and dash as well as
+colour. A chart never stands alone: the page shows the same numbers as a table (the callers'
+duty, tested in the dashboards).
 
 The drawing is in a ``viewBox`` that CSS scales to its container (``static/kotan/charts.css``),
 so the same string is readable on a 375 px phone and a desktop.
@@ -66,10 +67,15 @@ def _clip(label: str, limit: int = 24) -> str:
 
 
 def _svg(width: int, height: int, title: str, description: str, body: str, css: str) -> str:
-    """Wrap a drawing with its accessible name and description (ids unique per content)."""
+    """Wrap a drawing with its accessible name and description (ids unique per content).
+
+    A drawing with links inside (a map) is a ``group``, not an ``img``: an image's children are
+    hidden from assistive technology, so its links could not be reached.
+    """
+    role = "group" if "<a " in body else "img"
     key = hashlib.blake2s(f"{title}\0{description}\0{body}".encode(), digest_size=5).hexdigest()
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="{role}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="t{key}" aria-describedby="d{key}" '
         f'{FONT} font-size="13" fill="{TEXT}">'
         f'<title id="t{key}">{escape(title)}</title>'
