@@ -116,6 +116,15 @@ def _nice_max(value: float) -> float:
     return 10 * power
 
 
+def _axis(
+    series: Mapping[str, Sequence[Number | None]], low: Number, high: Number | None
+) -> tuple[float, float]:
+    """The value axis of a multi-series chart: ``low`` to ``high``, or to a round maximum."""
+    values = [v for vals in series.values() for v in vals if v is not None]
+    top = float(high) if high else _nice_max(max(values, default=float(low) + 1))
+    return float(low), top if top > low else float(low) + 1
+
+
 def _ticks(low: float, high: float, count: int = 4) -> list[float]:
     """Evenly spaced axis ticks; whole steps when the range is a few whole units (1–4)."""
     span = high - low
@@ -188,11 +197,7 @@ def profile_chart(
     """
     title = title or _("Profil variabel")
     names = list(series)
-    values = [v for vals in series.values() for v in vals if v is not None]
-    low = float(min_value)
-    top = float(max_value) if max_value else _nice_max(max(values, default=low + 1))
-    if top <= low:
-        top = low + 1
+    low, top = _axis(series, min_value, max_value)
 
     def sx(value: float) -> float:
         return left + plot * max(0.0, min(1.0, (value - low) / (top - low)))
@@ -250,11 +255,7 @@ def trend_chart(
     """Lines over the years, one per series; a missing year breaks the line."""
     title = title or _("Tren per tahun")
     names = list(series)
-    values = [v for vals in series.values() for v in vals if v is not None]
-    low = float(min_value)
-    top = float(max_value) if max_value else _nice_max(max(values, default=low + 1))
-    if top <= low:
-        top = low + 1
+    low, top = _axis(series, min_value, max_value)
     width, left, right, legend_h = 480, 48, 20, 26
     plot_w, plot_h = width - left - right, 180
     top_y = legend_h + 10
