@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kotan.accounts.models import User
 from kotan.accounts.scoping import scope_queryset
 from kotan.collection.exports import XLSX, safe_cell
+from kotan.core import maps
 from kotan.core.pdf import html_to_pdf
 from kotan.instruments.queries import published_spec
 from kotan.scoring.models import IndexRun, RegencyResult
@@ -242,9 +243,28 @@ def summary_context(user: User, run: IndexRun) -> dict[str, Any]:
         "bottom": bottom,
         "ranking": [*top, None, *bottom] if bottom else top,  # None: the rows left out
         "facts": method_facts(run),
+        "map": _map(results, labels),
         "made_at": timezone.localtime(),
         "user": user,
     }
+
+
+def _map(results: Sequence[RegencyResult], labels: dict[str, str | Promise]) -> str:
+    """The regencies in scope as dots at their capitals, by category (SVG, no links)."""
+    if not results:
+        return ""
+    dots = [
+        maps.Dot(
+            r.regency.code,
+            r.regency.name,
+            r.category or None,
+            str(labels.get(r.category, _("Data tidak cukup"))),
+        )
+        for r in results
+    ]
+    legend = {code: str(label) for code, label in labels.items()}
+    one_province = len({r.regency.province_id for r in results}) == 1
+    return maps.dot_map(dots, legend=legend, fit=one_province)
 
 
 def summary_pdf(user: User, run: IndexRun) -> bytes:
