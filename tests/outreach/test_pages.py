@@ -16,7 +16,17 @@ from kotan.collection.models import Period
 from kotan.outreach.actions import run_reminders
 from kotan.outreach.models import OutreachMessage
 from tests.support.cast import Cast
-from tests.support.outreach import DEADLINE, People, cast, outreach_world, people, period
+from tests.support.outreach import (
+    DEADLINE,
+    People,
+    assignment,
+    cast,
+    fill_quota,
+    outreach_world,
+    people,
+    period,
+    small_quotas,
+)
 
 __all__ = ["cast", "outreach_world", "people", "period"]  # fixtures
 
@@ -265,3 +275,20 @@ def test_whatsapp_numbers_are_shown_grouped_as_on_the_contact_pages(
         "https://wa.me/6281200001001"
         in as_user(cast.citra).get(reverse("outreach_today")).content.decode()
     )
+
+
+def test_a_regency_that_reached_its_target_is_not_reminded_by_hand(
+    cast: Cast, people: People, period: Period
+) -> None:
+    """The reminder would say "baru 2 dari 2 responden ... mohon segera diisi": the page
+    offers no button, and a posted send is refused with a message; nothing is stored."""
+    batanghari = assignment(period, "15.04")
+    small_quotas(batanghari)
+    fill_quota(period, batanghari, cast.eko)
+    client = as_user(cast.citra)
+    page = client.get(BATANGHARI).content.decode()
+    assert "Kirim pengingat sekarang" not in page and "sudah terpenuhi" in page
+    url = reverse("outreach_send_now", args=["15.04"])
+    response = client.post(url, {"contact": people.rina.pk, "channel": "email"}, follow=True)
+    assert "sudah memenuhi target" in response.content.decode()
+    assert not OutreachMessage.objects.exists() and not Email.objects.exists()

@@ -318,6 +318,16 @@ def send_reminder_now(
         )
     today = timezone.localdate()
     state = regency_states(assignment.period, today, [assignment])[assignment.pk]
+    if state.complete:
+        # The reminder says "baru 180 dari 180 responden ... mohon segera diisi": nonsense
+        # to a regency that has finished, as the scheduled reminders know (they stop).
+        raise ValidationError(
+            _(
+                "%(regency)s sudah memenuhi target (%(filled)s dari %(target)s responden); "
+                "pengingat tidak dikirim."
+            )
+            % {"regency": state.regency_name, "filled": state.filled, "target": state.target}
+        )
     token = (
         assignment.links.filter(institution=contact.organization, is_active=True)
         .order_by("pk")
