@@ -45,6 +45,9 @@ def test_a_year_shows_its_published_run_not_the_provisional_one(
     assert "Interval 90 %" in body and "Peluang tetap di kategori" in body
     assert "Rincian teknis" in body and world.run.input_digest in body
     assert "CC BY 4.0" in body and 'rel="license"' in body
+    top = RegencyResult.objects.select_related("regency").get(run=world.run, rank_national=1)
+    assert reverse("public_regency", args=[2026, top.regency.code]) in body
+    assert reverse("public_methodology", args=[2026]) in body
     response = client.get(reverse("public_ranking", args=[2026]))
     assert "creativecommons.org" in response["Link"]
 
@@ -83,7 +86,8 @@ def test_filter_by_province_and_category(world: PublicWorld, client: Client) -> 
 
 def _first_name(body: str) -> str:
     start = body.index('<th scope="row" class="name">') + len('<th scope="row" class="name">')
-    return body[start : body.index("<br>", start)]
+    start = body.index(">", start) + 1  # inside the link to the regency's page
+    return body[start : body.index("</a>", start)]
 
 
 def test_sort_by_rank_name_and_index(world: PublicWorld, client: Client) -> None:
