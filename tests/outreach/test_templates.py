@@ -106,3 +106,24 @@ def test_the_plan_page_saves_and_refuses_bad_days(cast: Cast) -> None:
     assert budi.post(url, {"days_before": "1", "days_after": ""}).status_code == 403
     plan.refresh_from_db()
     assert plan.days_before == [10, 5]
+
+
+def test_an_invitation_without_its_link_is_refused(cast: Cast) -> None:
+    """Every bulk invitation would arrive with no questionnaire address to open."""
+    before = ensure_templates()["invitation"].body
+    client = Client()
+    client.force_login(cast.ani)
+    url = reverse("outreach_template_edit", args=["invitation"])
+    posted = {
+        "subject": "Undangan",
+        "body": "Yth. {nama}, silakan isi kuesioner.",
+        "aksi": "simpan",
+    }
+    response = client.post(url, posted)
+    assert response.status_code == 200
+    assert "harus memuat {tautan}" in " ".join(response.context["form"].errors["body"])
+    assert MessageTemplate.objects.get(key="invitation").body == before
+    good = client.post(url, posted | {"body": "Yth. {nama}, silakan isi: {tautan}"})
+    assert good.status_code == 302
+    # Reminders may leave the link out (the operator's own words, sent by hand).
+    save_template(actor=cast.ani, key="reminder_before", subject="S", body="Yth. {nama}.")

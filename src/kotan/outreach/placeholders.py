@@ -159,6 +159,11 @@ def check(key: str, text: str) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
+# Kinds whose body is only worth sending with the link in it: an invitation without its
+# questionnaire's address leaves the recipient nothing to open.
+LINK_REQUIRED = frozenset({"invitation"})
+
+
 def template_errors(key: str, fields: Mapping[str, str]) -> dict[str, list[str]]:
     """Problems per field (``subject``, ``body``), for a ValidationError."""
     errors: dict[str, list[str]] = {}
@@ -166,6 +171,16 @@ def template_errors(key: str, fields: Mapping[str, str]) -> dict[str, list[str]]
         problems = check(key, text or "")
         if problems:
             errors[field] = [str(p) for p in problems]
+    body = fields.get("body")
+    if key in LINK_REQUIRED and body is not None and "body" not in errors:
+        pieces, _problems = parse(body)
+        if not any(p.start >= 0 and p.name == "tautan" for p in pieces):
+            errors["body"] = [
+                _(
+                    "Isi pesan harus memuat {tautan}: tanpa itu penerima tidak mendapat "
+                    "alamat kuesioner untuk dibuka."
+                )
+            ]
     return errors
 
 
