@@ -26,6 +26,8 @@ _NAV: list[tuple[str | Promise, str, Capability | None]] = [
     (_("Progres"), "progress", Capability.VIEW_COLLECTION),
     (_("Pengingat"), "outreach_today", Capability.SEND_MESSAGES),
     (_("Hasil"), "run_list", Capability.VIEW_COLLECTION),
+    # Leaders and operators (not an enumerator's or a focal point's daily work).
+    (_("Dasbor"), "dashboard_national", Capability.VIEW_ORGANIZATIONS),
     (_("Monev"), "monev_visit_list", Capability.VIEW_MONEV),
     (_("Wilayah"), "province_list", Capability.VIEW_REGIONS),
     (_("Instrumen"), "instrument_list", Capability.VIEW_INSTRUMENTS),
