@@ -59,6 +59,8 @@ def test_a_provisional_run_is_refused_with_its_number(
     response = client.post(reverse("publication_publish", args=[run.pk]), follow=True)
     text = _messages(response)
     assert f"#{run.pk}" in text and "sementara" in text
+    assert reverse("publication_publish", args=[run.pk]) not in response.content.decode()
+    assert "Hanya perhitungan final yang dapat diterbitkan" in response.content.decode()
     assert not Publication.objects.filter(run=run).exists()
     with pytest.raises(ValidationError):
         publication.set_award_rule(actor=cast.ani, run=run, top_national=3, top_per_category=1)

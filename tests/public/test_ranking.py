@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kotan.scoring import publication
-from kotan.scoring.models import RegencyResult
+from kotan.scoring.models import Publication, RegencyResult
 from tests.support.cast import Cast
 from tests.support.public import PublicWorld, public_world_fixtures
 
@@ -131,3 +138,29 @@ def test_withdrawing_removes_the_year(world: PublicWorld, cast: Cast, client: Cl
 
 def test_only_get(world: PublicWorld, client: Client) -> None:
     assert client.post(reverse("public_ranking", args=[2026])).status_code == 405
+
+
+def test_a_publication_row_on_a_provisional_run_is_not_public(
+    world: PublicWorld, cast: Cast, client: Client
+) -> None:
+    """The rule lives in the queries too, not only in the action that refuses it."""
+    Publication.objects.create(
+        run=world.provisional_only,
+        year=2024,
+        published_at=timezone.now(),
+        published_by=cast.ani,
+    )
+    assert client.get(reverse("public_ranking", args=[2024])).status_code == 404
+    assert client.get(reverse("public_data", args=[2024, "json"])).status_code == 404
+    assert reverse("public_ranking", args=[2024]) not in _body(client, "public_years")
+
+
+def test_the_page_css_stays_within_the_budget(world: PublicWorld, client: Client) -> None:
+    body = _body(client, "public_ranking", 2026)
+    total = 0
+    for href in re.findall(r'<(?:link rel="stylesheet"|script) [^>]*(?:href|src)="([^"]+)"', body):
+        path = finders.find(href.removeprefix(settings.STATIC_URL))
+        assert path, href
+        total += len(gzip.compress(Path(str(path)).read_bytes()))
+    assert 0 < total < 50 * 1024
+    assert "<script" not in body  # works without JavaScript: there is none
