@@ -12,7 +12,7 @@ from kotan.demo.notifications import load_demo_notifications
 from kotan.instruments.demo import load_demo_instrument
 from kotan.monev.demo import load_demo_monev
 from kotan.outreach.demo import load_demo_outreach
-from kotan.scoring.demo import load_demo_run
+from kotan.scoring.demo import load_demo_history, load_demo_run
 
 
 class Command(BaseCommand):
@@ -43,6 +43,11 @@ class Command(BaseCommand):
         run = load_demo_run(period)
         self.stdout.write(
             f"Hasil: perhitungan sementara #{run.pk} ({run.results.count()} kabupaten/kota)"
+        )
+        history = load_demo_history()
+        self.stdout.write(
+            "Tahun selesai: "
+            + ", ".join(f"{r.period.name} #{r.pk} (final, terbit)" for r in history)
         )
         self.stdout.write(f"Monev: {load_demo_monev()}")
         self.stdout.write(f"Pengingat: {load_demo_outreach(period)}")
