@@ -122,6 +122,11 @@ bench-tasks: install
 bench-reminders: install
 	$(BIN)/python benchmarks/bench_reminders.py
 
+## Public ranking page and open data for 514 regencies on PostgreSQL: p95 against /health/.
+.PHONY: bench-public
+bench-public: install
+	$(BIN)/python benchmarks/bench_public.py --requests 200
+
 ## Time to produce a Monev visit report (6 sessions x 15 points, 30 follow-ups), DOCX and PDF.
 bench-report: install
 	$(BIN)/pytest tests/monev/bench_report.py -q -s -p no:logging -p no:randomly

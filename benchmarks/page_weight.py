@@ -41,21 +41,33 @@ PAGES = [
     "/monev/1/",
     "/monev/tindak-lanjut/",
     "/monev/analitik/",
+    "/pengingat/hari-ini/",
+    "/pemberitahuan/",
+    "/tugas/",
+    "/dasbor/",
+    "/dasbor/15/",
+    "/hasil/",
+    "/publik/",  # the public pages are weighed as an anonymous visitor sees them
+    "/publik/2025/",
+    "/publik/2025/15.04/",
+    "/publik/2025/metodologi/",
 ]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 
 
 def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
+    anonymous = Client(HTTP_HOST="127.0.0.1")
     print(f"{'page':<24}{'html':>8}{'html gz':>9}{'css+js':>8}{'css+js gz':>11}{'total gz':>10}")
     for path in PAGES:
         if path != "/akun/masuk/" and "_auth_user_id" not in client.session:
             client.force_login(User.objects.get(username="admin"))
-        response = client.get(path)
+        visitor = anonymous if path.startswith("/publik/") else client
+        response = visitor.get(path)
         assert response.status_code == 200, (path, response.status_code)
         html = response.content
         assets = [
-            b"".join(client.get(url).streaming_content)  # type: ignore[attr-defined]
+            b"".join(visitor.get(url).streaming_content)  # type: ignore[attr-defined]
             for url in sorted(set(ASSET.findall(html.decode())))
         ]
         html_gz = len(gzip.compress(html))
