@@ -469,3 +469,19 @@ def test_leaders_see_an_index_run_that_failed(cast: Cast, client: Client, world:
     admin = page(client, cast.ani)
     assert reverse("job_detail", args=[job.pk]) in admin  # its starter may open it
     assert reverse("job_detail", args=[job.pk]) not in page(client, cast.fajar)
+
+
+def test_the_picture_tables_stack_on_a_phone(cast: Cast, client: Client, world: HomeWorld) -> None:
+    """At 375 px the provinces table showed two of its four columns, the rest hidden behind a
+    sideways scroll: it now stacks like the other lists (class "stack", each cell labelled,
+    the stylesheet that does it loaded)."""
+    for user, labels in (
+        (cast.ani, ("Kab/kota tertinggal", "Kelengkapan", "Diajukan")),
+        (cast.gita, ("Terisi / kuota", "Tenggat")),
+    ):
+        html = page(client, user)
+        picture = re.search(r'<section aria-labelledby="gambaran">(.*?)</section>', html, re.S)
+        assert picture and 'class="provinces stack"' in picture.group(1), user
+        for label in labels:
+            assert f'data-label="{label}"' in picture.group(1), (user, label)
+        assert "kotan/links.css" in html
