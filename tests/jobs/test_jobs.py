@@ -291,3 +291,11 @@ def test_the_list_does_not_grow_queries_with_jobs(
     client.get(reverse("job_list"))  # warm the session
     with django_assert_max_num_queries(8):
         assert client.get(reverse("job_list")).status_code == 200
+
+
+def test_the_list_loads_the_styles_that_stack_it_on_a_phone(cast: Cast) -> None:
+    """The list's table is marked "stack", but the stylesheet with those rules was not
+    linked: at 375 px its status column ran off the screen."""
+    start(cast.budi)
+    page = client_for(cast.ani).get(reverse("job_list")).content.decode()
+    assert '<table class="stack">' in page and "kotan/links.css" in page
