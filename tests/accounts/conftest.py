@@ -5,6 +5,8 @@ collection period's assignment, a respondent link, responses, an index result, a
 with its team, sessions, points, follow-ups (one open, one finished), a note and evidence;
 a contact of the Kesbangpol with its own link and a prepared WhatsApp reminder, a notification
 for the BNNK operator, and two jobs of the province operator (one finished, one failed).
+The period's year also has a final run (synthetic figures) published for the public pages;
+2025 has a final run that is not published (its public pages answer 404).
 
 The people are the cast of tests/conftest.py (same names, roles and organisations), plus three
 regency-level accounts of Aceh: Intan, operator of BNNK Aceh Utara, Joko, viewer of Aceh

@@ -7,7 +7,9 @@ or a national object). The expected status comes from the role's capabilities
 (``accounts.scoping``: 404 for another province's object); a person's own objects (a
 notification, a job) do not exist for anyone else (404). A POST that is refused must change
 nothing; one that is done must change something. A user of Aceh, on every answer they get,
-sees nothing of Jambi's (``jambi_markers``).
+sees nothing of Jambi's (``jambi_markers``). The public pages (/publik/) are the exception by
+design: everyone, anonymous included, reads every region's published figures there
+(``public``), so they are opened on both sides for everyone and are not leak-checked.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.base import ContentFile
@@ -45,9 +48,10 @@ from kotan.outreach.forms_bulk import sign_plan
 from kotan.outreach.models import OutreachMessage
 from kotan.regions.models import Province, Regency
 from kotan.scoring.jobs import INDEX_RUN
+from kotan.scoring.models import AwardRule, IndexRun, Publication
 from tests.support.cast import make_user
 from tests.support.files import PDF_BYTES
-from tests.support.matrix import Side, World
+from tests.support.matrix import UNPUBLISHED_YEAR, Side, World
 from tests.support.odk import basic, collect_instance, gov_values
 from tests.support.periods import payload
 
@@ -182,6 +186,20 @@ def admin_site(who: Who) -> tuple[int, int]:
     return (OK, OK) if who.role == Role.NATIONAL_ADMIN else (FOUND, FOUND)
 
 
+# The public pages (/publik/): every role, on every region, and anonymous too (``public``
+# below sets the anonymous answer to the same status).
+everyone_including_anonymous = everyone
+
+
+def own_dashboard(who: Who) -> tuple[int, int]:
+    """/dasbor/: national scopes read it; a regional scope is sent to its own dashboard
+    (``test_dashboard_sends_regional_users_to_their_own`` checks where); 403 without
+    VIEW_COLLECTION."""
+    if not who.can(Capability.VIEW_COLLECTION):
+        return DENIED, DENIED
+    return (OK, OK) if who.national else (FOUND, FOUND)
+
+
 # Monev follow-ups (monev.rules): managers of the province update them, and so does the BNNK
 # owning them (each side's follow-ups belong to its BNNK); province operators and the centre
 # verify a BNNK's work; managers reopen.
@@ -216,6 +234,10 @@ class Page:
     basic: bool = False  # HTTP Basic instead of the session (ODK Collect)
     anonymous: int = FOUND  # FOUND: to the login page
     sided_post: bool = False  # one URL, but the POST body names one side's object
+    public: bool = False  # public by design (/publik/): every region's data, for anyone
+    # Draws the national tile map (dashboards): every province's tile is named, as on any map
+    # of Indonesia, but only the provinces in scope carry a value; the name alone is allowed.
+    tile_map: bool = False
 
     def own_and_other(self, world: World, who: Who) -> tuple[Side, Side]:
         return (world.jambi, world.aceh) if who.province == "15" else (world.aceh, world.jambi)
@@ -227,6 +249,48 @@ def at(name: str, *args: Callable[[World, Side], object]) -> Url:
 
 def plain(name: str) -> Url:
     return lambda w, s: reverse(name)
+
+
+def public(name: str, url: Url, status: int = OK, **kwargs: Any) -> Page:
+    """A public page: ``status`` for everyone, signed in or not, on either side's region."""
+    expect = everyone_including_anonymous if status == OK else nobody(status)
+    return Page(name, url, expect, anonymous=status, public=True, **kwargs)
+
+
+def refused_post(name: str, url: Url) -> Page:
+    """A read-only page: a POST is 405 for anyone, before any sign-in."""
+    return Page(name, url, nobody(405), method="POST", anonymous=405)
+
+
+def publication_form(name: str, run: str, *, get: bool = False, **data: object) -> Page:
+    """A publication form of the run page on ``World.<run>``: a POST by the national admin
+    changes the run's publication or award rule (``publication_state``); a GET is 405."""
+    url: Url = lambda w, s: reverse(name, args=[getattr(w, run).pk])  # noqa: E731
+    if get:
+        return Page(name, url, nobody(405), anonymous=405)
+    return Page(
+        name,
+        url,
+        listing(Capability.COMPUTE_RESULTS, ok=FOUND),
+        method="POST",
+        post=form(**data),
+        state=publication_state(run),
+    )
+
+
+def publication_state(run: str) -> State:
+    """``World.<run>``'s publication and award rule, as the publication forms change them."""
+
+    def state(w: World, s: Side) -> object:
+        target = getattr(w, run)
+        row = Publication.objects.filter(run=target).first()
+        rule = AwardRule.objects.filter(run=target).first()
+        return (
+            row and (row.pk, row.withdrawn_at, row.withdrawn_reason),
+            rule and (rule.top_national, rule.top_per_category),
+        )
+
+    return state
 
 
 def province_query(name: str) -> Url:
@@ -380,6 +444,9 @@ YEAR = lambda w, s: w.period.year  # noqa: E731
 ASSIGNMENT = lambda w, s: s.assignment.pk  # noqa: E731
 LINK = lambda w, s: s.link.pk  # noqa: E731
 RUN = lambda w, s: w.run.pk  # noqa: E731
+PUBLISHED = lambda w, s: w.published.pk  # noqa: E731
+PUBLIC_YEAR = lambda w, s: w.published.period.year  # noqa: E731
+PROVINCE = lambda w, s: s.province.code  # noqa: E731
 REGENCY = lambda w, s: s.regency.code  # noqa: E731
 VISIT = lambda w, s: s.visit.pk  # noqa: E731
 SESSION = lambda w, s: s.session.pk  # noqa: E731
@@ -711,6 +778,91 @@ PAGES: dict[str, Page] = {
     "run_regency": Page("run_regency", at("run_regency", RUN, REGENCY), scoped(VIEW_COLL)),
     "run_regency_answers": Page(
         "run_regency_answers", at("run_regency_answers", RUN, REGENCY), scoped(VIEW_COLL)
+    ),
+    # Exports of a run for leaders: the rows of the reader's scope (Jambi's rows are not in an
+    # Aceh user's XLSX: its cells are read by the leak check).
+    "run_export_xlsx": Page(
+        "run_export_xlsx", at("run_export_xlsx", RUN), listing(VIEW_COLL), body="zip"
+    ),
+    "run_export_xlsx.per_provinsi": Page(
+        "run_export_xlsx",
+        lambda w, s: reverse("run_export_xlsx", args=[w.run.pk]) + "?per_provinsi=1",
+        listing(VIEW_COLL),
+        body="zip",
+    ),
+    "run_export_xlsx.final": Page(
+        "run_export_xlsx", at("run_export_xlsx", PUBLISHED), listing(VIEW_COLL), body="zip"
+    ),
+    "run_export_pdf": Page(
+        "run_export_pdf", at("run_export_pdf", RUN), listing(VIEW_COLL), body="pdf"
+    ),
+    "run_export_pdf.final": Page(
+        "run_export_pdf", at("run_export_pdf", PUBLISHED), listing(VIEW_COLL), body="pdf"
+    ),
+    "run_export_xlsx.post": refused_post("run_export_xlsx", at("run_export_xlsx", RUN)),
+    "run_export_pdf.post": refused_post("run_export_pdf", at("run_export_pdf", RUN)),
+    # Publication forms of the run page: POST, national admin only (COMPUTE_RESULTS).
+    "publication_publish": publication_form("publication_publish", "unpublished", note="Pleno."),
+    "publication_withdraw": publication_form(
+        "publication_withdraw", "published", reason="Salah input data Batanghari."
+    ),
+    "publication_award_rule": publication_form(
+        "publication_award_rule", "published", top_national="5", top_per_category="2"
+    ),
+    "publication_publish.get": publication_form("publication_publish", "unpublished", get=True),
+    "publication_withdraw.get": publication_form("publication_withdraw", "published", get=True),
+    "publication_award_rule.get": publication_form("publication_award_rule", "published", get=True),
+    # --- public pages (/publik/): published final runs, every region, no sign-in. Their
+    # answers are not leak-checked: every region's index is public by design (``public``).
+    "public_years": public("public_years", plain("public_years")),
+    "public_ranking": public("public_ranking", at("public_ranking", PUBLIC_YEAR)),
+    "public_ranking.unpublished": public(
+        "public_ranking", at("public_ranking", lambda w, s: UNPUBLISHED_YEAR), HIDDEN
+    ),
+    "public_ranking.post": public(
+        "public_ranking", at("public_ranking", PUBLIC_YEAR), 405, method="POST"
+    ),
+    "public_data.csv": public("public_data", at("public_data", PUBLIC_YEAR, lambda w, s: "csv")),
+    "public_data.xlsx": public(
+        "public_data", at("public_data", PUBLIC_YEAR, lambda w, s: "xlsx"), body="zip"
+    ),
+    "public_data.json": public("public_data", at("public_data", PUBLIC_YEAR, lambda w, s: "json")),
+    "public_data.unknown": public(
+        "public_data", at("public_data", PUBLIC_YEAR, lambda w, s: "txt"), HIDDEN
+    ),
+    "public_data.unpublished": public(
+        "public_data", at("public_data", lambda w, s: UNPUBLISHED_YEAR, lambda w, s: "csv"), HIDDEN
+    ),
+    "public_regency": public("public_regency", at("public_regency", PUBLIC_YEAR, REGENCY)),
+    "public_regency.unpublished": public(
+        "public_regency", at("public_regency", lambda w, s: UNPUBLISHED_YEAR, REGENCY), HIDDEN
+    ),
+    "public_regency.post": public(
+        "public_regency", at("public_regency", PUBLIC_YEAR, REGENCY), 405, method="POST"
+    ),
+    "public_methodology": public("public_methodology", at("public_methodology", PUBLIC_YEAR)),
+    "public_methodology.post": public(
+        "public_methodology", at("public_methodology", PUBLIC_YEAR), 405, method="POST"
+    ),
+    "public_awards": public("public_awards", at("public_awards", PUBLIC_YEAR)),
+    "public_awards.unpublished": public(
+        "public_awards", at("public_awards", lambda w, s: UNPUBLISHED_YEAR), HIDDEN
+    ),
+    "public_awards.post": public(
+        "public_awards", at("public_awards", PUBLIC_YEAR), 405, method="POST"
+    ),
+    # --- dashboards per scope (read-only)
+    "dashboard_national": Page(
+        "dashboard_national", plain("dashboard_national"), own_dashboard, tile_map=True
+    ),
+    "dashboard_province": Page(
+        "dashboard_province", at("dashboard_province", PROVINCE), scoped(VIEW_COLL), tile_map=True
+    ),
+    "dashboard_regency": Page(
+        "dashboard_regency", at("dashboard_regency", REGENCY), scoped(VIEW_COLL), tile_map=True
+    ),
+    "dashboard_province.post": refused_post(
+        "dashboard_province", at("dashboard_province", PROVINCE)
     ),
     # --- Monev: visits, team, sessions, points
     "monev_visit_list": Page("monev_visit_list", plain("monev_visit_list"), listing(VIEW_MONEV)),
@@ -1116,6 +1268,7 @@ def html_instead_of_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kotan.collection.channels.paper.html_to_pdf", html_to_pdf)
     monkeypatch.setattr("kotan.monev.report.html_to_pdf", html_to_pdf)
     monkeypatch.setattr("kotan.outreach.views_bulk.html_to_pdf", html_to_pdf)
+    monkeypatch.setattr("kotan.scoring.exports.html_to_pdf", html_to_pdf)
 
 
 def send(client: Client, page: Page, world: World, side: Side, username: str | None) -> Any:
@@ -1156,7 +1309,10 @@ def test_role_page_region_matrix(
         world.sign_in(client, username)
     own, other = page.own_and_other(world, who)
     expected = dict(zip(("own", "other"), page.expect(who), strict=True))
-    markers = markers if who.province == "11" else []
+    # The public pages show every region by design: no leak check there (``Page.public``).
+    markers = markers if who.province == "11" and not page.public else []
+    if page.tile_map:
+        markers = [m for m in markers if m != world.jambi.province.name]
     problems: list[str] = []
     answered: dict[str, int] = {}
     for where, side in (("own", own), ("other", other)):
@@ -1204,7 +1360,8 @@ def test_anonymous_is_sent_to_login(
             assert response["Location"].startswith(login), url
         if page.state:
             assert page.state(world, side) == before, f"anonymous changed {url}"
-        assert not leaks(readable(response, page.body), markers), url
+        if not page.public:  # public by design: every region's published figures
+            assert not leaks(readable(response, page.body), markers), url
 
 
 def test_regency_viewer_of_aceh_is_scoped_to_its_regency(world_db: World, client: Client) -> None:
@@ -1329,3 +1486,85 @@ def test_bulk_pages_send_back_when_the_assignment_takes_no_answers(
     ]
     assert [(a.status_code, a["Location"]) for a in answers] == [(FOUND, back)] * 3
     assert jambi.assignment.links.count() == links
+
+
+# --- issue 13: exports, publication, dashboards, public pages --------------------------------
+
+
+def xlsx_cells(content: bytes) -> set[str]:
+    book = openpyxl.load_workbook(BytesIO(content), read_only=True)
+    return {
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+
+
+@pytest.mark.parametrize("by_province", ["0", "1"])
+def test_run_xlsx_holds_only_the_rows_in_scope(
+    world_db: World, client: Client, by_province: str
+) -> None:
+    """Read as cells: the centre's file names Batanghari; Aceh's operators' files do not."""
+    url = reverse("run_export_xlsx", args=[world_db.run.pk]) + f"?per_provinsi={by_province}"
+    client.force_login(world_db.cast.ani)
+    everything = xlsx_cells(client.get(url).content)
+    assert {"Kabupaten Batanghari", "Kabupaten Aceh Utara"} <= everything
+    for user in (world_db.cast.hadi, world_db.intan, world_db.joko):
+        client.force_login(user)
+        cells = xlsx_cells(client.get(url).content)
+        assert "Kabupaten Aceh Utara" in cells, user.username
+        assert not {c for c in cells if "Jambi" in c or "Batanghari" in c}, user.username
+
+
+@pytest.mark.parametrize(
+    ("username", "target"),
+    [
+        ("budi", "/dasbor/15/"),
+        ("gita", "/dasbor/15/"),
+        ("hadi", "/dasbor/11/"),
+        ("intan", "/dasbor/11.08/"),
+        ("joko", "/dasbor/11.08/"),
+    ],
+)
+def test_dashboard_sends_regional_users_to_their_own(
+    world_db: World, fresh_client: Client, username: str, target: str
+) -> None:
+    world_db.sign_in(fresh_client, username)
+    response = fresh_client.get(reverse("dashboard_national"))
+    assert (response.status_code, response["Location"]) == (FOUND, target)
+
+
+def test_regency_user_sees_only_their_regency_on_the_province_dashboard(
+    world_db: World, fresh_client: Client
+) -> None:
+    world_db.sign_in(fresh_client, "joko")
+    body = fresh_client.get(reverse("dashboard_province", args=["11"])).content.decode()
+    assert "Aceh Utara" in body
+    assert "Aceh Besar" not in body
+    assert fresh_client.get(reverse("dashboard_regency", args=["11.01"])).status_code == HIDDEN
+
+
+@pytest.mark.parametrize("name", ["publication_publish", "publication_withdraw"])
+def test_publication_of_a_missing_run_is_404(world_db: World, client: Client, name: str) -> None:
+    client.force_login(world_db.cast.ani)
+    before = Publication.objects.count()
+    missing = IndexRun.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    response = client.post(reverse(name, args=[missing]), {"reason": "Tidak ada."})
+    assert response.status_code == HIDDEN
+    assert Publication.objects.count() == before
+
+
+def test_public_pages_show_every_region_to_anyone(world_db: World, fresh_client: Client) -> None:
+    """Public by design (the reason the leak check skips them): an Aceh user and an anonymous
+    visitor both read Batanghari's published index; the unpublished year stays hidden."""
+    year = world_db.published.period.year
+    for username in ("hadi", None):
+        fresh_client.cookies.clear()
+        if username:
+            world_db.sign_in(fresh_client, username)
+        body = fresh_client.get(reverse("public_ranking", args=[year])).content.decode()
+        assert "Batanghari" in body and "Aceh Utara" in body
+        unpublished = fresh_client.get(reverse("public_ranking", args=[UNPUBLISHED_YEAR]))
+        assert unpublished.status_code == HIDDEN

@@ -38,12 +38,13 @@ from kotan.notifications.send import notify
 from kotan.outreach.models import OutreachMessage
 from kotan.outreach.sending import prepare_whatsapp
 from kotan.regions.models import Province, Regency
-from kotan.scoring import runs
+from kotan.scoring import publication, runs
 from kotan.scoring.models import IndexRun
 from tests.support.cast import Cast, build_cast, make_user, region
 from tests.support.contacts import add_contact
 from tests.support.files import PDF_BYTES
 from tests.support.periods import MIN_RESPONDENTS, answer_some, build_period
+from tests.support.public import make_period, synthetic_run
 
 
 @dataclass
@@ -84,7 +85,9 @@ class World:
     intan: User  # BNNK Aceh Utara operator
     joko: User  # viewer of Aceh Utara
     period: Period
-    run: IndexRun
+    run: IndexRun  # provisional, computed from the answers (the run pages open it)
+    published: IndexRun  # final, of the same year, published: the public pages answer 200
+    unpublished: IndexRun  # final, of UNPUBLISHED_YEAR, not published: the publish form's
     jambi: Side
     aceh: Side
     sessions: dict[str, str] = dataclasses.field(default_factory=dict)  # username -> session
@@ -302,6 +305,23 @@ def build_jobs(period: Period, starter: User, name: str) -> tuple[Job, Job]:
     return done, failed
 
 
+UNPUBLISHED_YEAR = 2025  # a final run, not published: its public pages answer 404
+
+
+def build_public_runs(cast: Cast, period: Period) -> tuple[IndexRun, IndexRun]:
+    """A final run of ``period`` over its assigned regencies (synthetic figures, Jambi's and
+    Aceh Utara's), published; and a final run of UNPUBLISHED_YEAR over the same regencies."""
+    regencies = list(
+        Regency.objects.filter(assignments__period=period).select_related("province").distinct()
+    )
+    regencies.sort(key=lambda r: r.code)
+    published = synthetic_run(period, actor=cast.ani, regencies=regencies, insufficient=0)
+    publication.publish_run(actor=cast.ani, run=published, note="Terbit untuk uji cakupan.")
+    earlier = make_period(cast.ani, UNPUBLISHED_YEAR, instrument=period.instrument)
+    unpublished = synthetic_run(earlier, actor=cast.ani, regencies=regencies, insufficient=0)
+    return published, unpublished
+
+
 def build_world() -> World:
     cast = build_cast()
     bnnk_aceh_utara = accounts.create_organization(
@@ -344,7 +364,8 @@ def build_world() -> World:
         number=1108,
     )
     run = runs.compute_run(actor=cast.ani, period=period, bootstrap=0)
-    world = World(cast, intan, joko, period, run, jambi, aceh)
+    published, unpublished = build_public_runs(cast, period)
+    world = World(cast, intan, joko, period, run, published, unpublished, jambi, aceh)
     for username in world.users():
         world.sign_in(Client(), username)
     return world
