@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -74,9 +73,9 @@ def _units(assignment: Assignment) -> Any:
 
 
 def _site(request: HttpRequest) -> str:
-    return getattr(settings, "KOTAN_SITE_URL", "").rstrip("/") or request.build_absolute_uri(
-        "/"
-    ).rstrip("/")
+    """The address the operator is using, as the single link page does (the QR codes printed
+    here must open on the respondents' phones); KOTAN_SITE_URL is for jobs, which have none."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _public_url(request: HttpRequest, link: RespondentLink) -> str:
