@@ -14,6 +14,7 @@ is dropped at the end unless ``--keep``. Target: p95 under 100 ms for the rankin
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import statistics
 import sys
@@ -91,7 +92,10 @@ def main() -> int:
             ("open data CSV", "/publik/2026/data.csv"),
             ("open data XLSX", "/publik/2026/data.xlsx"),
         ]
-        print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p95':>8} {'bytes':>9}")
+        print(
+            f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p95':>8} {'bytes':>9}"
+            f" {'gzip':>8}"
+        )
         for label, url in targets:
             n = args.requests if "XLSX" not in label else max(20, args.requests // 5)
             for _ in range(5):  # warm-up
@@ -103,10 +107,10 @@ def main() -> int:
                 response = client.get(url, secure=True)
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
-            size = len(response.content)
+            size, packed = len(response.content), len(gzip.compress(response.content))
             print(
                 f"{label:28} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} "
-                f"{max(times):8.1f} {percentile(cpu, 95):8.1f} {size:9d}"
+                f"{max(times):8.1f} {percentile(cpu, 95):8.1f} {size:9d} {packed:8d}"
             )
         connections.close_all()
     finally:
