@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kotan.collection.exports import safe_cell
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import spec_digest
-from kotan.public.opendata import FIELDNAMES, safe_text
+from kotan.public.opendata import FIELDNAMES
 from kotan.regions.models import Regency
 from kotan.scoring import publication
 from tests.support.cast import Cast
@@ -107,7 +108,7 @@ def test_formula_injection_is_neutralised(world: PublicWorld, client: Client) ->
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_safe_text_prefixes_every_formula_start(start: str) -> None:
-    assert safe_text(start + "1+1") == "'" + start + "1+1"
-    assert safe_text("Kota " + start) == "Kota " + start
-    assert safe_text(-1.5) == -1.5
+def test_open_data_cells_prefix_every_formula_start(start: str) -> None:
+    assert safe_cell(start + "1+1") == "'" + start + "1+1"
+    assert safe_cell("Kota " + start) == "Kota " + start
+    assert safe_cell(-1.5) == -1.5

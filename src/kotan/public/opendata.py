@@ -9,7 +9,7 @@ Decisions:
 - Only public fields (``kotan.public.queries``): no answers, no respondent or unit detail
   beyond the number of respondents.
 - Text cells of CSV and XLSX that a spreadsheet would read as a formula (starting with
-  = + - @ TAB CR) get a leading apostrophe (``safe_text``). Numbers stay numbers.
+  = + - @ TAB CR) get a leading apostrophe (``collection.exports.safe_cell``). Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import translation
 
+from kotan.collection.exports import safe_cell
 from kotan.instruments.models import Instrument
 from kotan.instruments.queries import instrument_spec
 from kotan.method.spec import spec_digest
@@ -55,16 +56,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("n_respondents", "Jumlah responden yang jawabannya dihitung"),
 )
 FIELDNAMES = [name for name, _ in COLUMNS]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: Any) -> Any:
-    """A text cell that cannot run as a formula in a spreadsheet; other values unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 _VALUES = {
     "regency_code": "regency__code",
@@ -150,7 +141,7 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, float):
         return repr(value)
-    return safe_text(value)
+    return safe_cell(value)
 
 
 def as_csv(run: IndexRun) -> bytes:
@@ -164,7 +155,7 @@ def as_csv(run: IndexRun) -> bytes:
 
 def _sheet_rows(data: Iterable[dict[str, Any]]) -> Iterable[list[Any]]:
     for row in data:
-        yield [safe_text(row[name]) for name in FIELDNAMES]
+        yield [safe_cell(row[name]) for name in FIELDNAMES]
 
 
 def as_xlsx(run: IndexRun) -> bytes:
@@ -201,11 +192,11 @@ def as_xlsx(run: IndexRun) -> bytes:
         ("Sidik instrumen (SHA-256)", info["instrument"]["digest_sha256"]),
         ("Sidik data masukan (SHA-256)", info["input_digest_sha256"]),
     ):
-        meta.append([key, safe_text(value)])
+        meta.append([key, safe_cell(value)])
     meta.append([])
     meta.append(["Kategori", "Batas bawah", "Batas atas"])
     for band in info["bands"]:
-        meta.append([safe_text(band["label"]), band["lower"], band["upper"]])
+        meta.append([safe_cell(band["label"]), band["lower"], band["upper"]])
     meta.append([])
     meta.append(["Kolom", "Keterangan"])
     for name, description in COLUMNS:
