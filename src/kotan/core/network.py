@@ -1,4 +1,4 @@
-"""The client's address, as the lockout sees it."""
+"""Addresses: the client's, as the lockout sees it, and the site's, for links sent by jobs."""
 
 from __future__ import annotations
 
@@ -20,3 +20,9 @@ def client_address(request: HttpRequest) -> str | None:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     hops = [a for a in forwarded if a] + ([remote] if remote else [])
     return hops[-(count + 1)] if len(hops) > count else hops[0] if hops else None
+
+
+def site_url(path: str) -> str:
+    """``path`` on this site's address (KOTAN_SITE_URL): for links in messages written without a
+    request (reminders, notification emails). A page answering a request uses the request's."""
+    return settings.KOTAN_SITE_URL + path

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from post_office import mail
 
 from kotan.accounts.models import User
+from kotan.core.network import site_url
 from kotan.notifications.models import EmailPreference, Kind, Notification
 
 logger = logging.getLogger(__name__)
@@ -88,8 +89,7 @@ def _queue_email_text(user: User, notification: Notification) -> None:
     if notification.body:
         lines += ["", notification.body]
     if notification.url:
-        site = getattr(settings, "KOTAN_SITE_URL", "").rstrip("/")
-        lines += ["", _("Buka: %(url)s") % {"url": site + notification.url}]
+        lines += ["", _("Buka: %(url)s") % {"url": site_url(notification.url)}]
     lines += [
         "",
         "--",

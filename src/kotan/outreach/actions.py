@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +18,7 @@ from post_office.models import Email
 from kotan.accounts.actions import acting_as
 from kotan.accounts.models import Contact, User
 from kotan.collection.models import Assignment, Period
+from kotan.core.network import site_url
 from kotan.notifications.models import Kind as NotificationKind
 from kotan.notifications.send import notify
 from kotan.outreach.defaults import DEFAULT_TEMPLATES
@@ -26,11 +26,6 @@ from kotan.outreach.models import MessageTemplate, OutreachMessage, ReminderPlan
 from kotan.outreach.placeholders import render
 from kotan.outreach.recipients import DayPlan, RegencyState, Reminder, reminder_recipients
 from kotan.outreach.sending import Sent, prepare_whatsapp, send_email_message
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "KOTAN_SITE_URL", "").rstrip("/") + path
-
 
 # --- templates and plans --------------------------------------------------------------------
 
