@@ -13,7 +13,6 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -55,13 +54,6 @@ def email_context(user: User, base_url: str) -> dict[str, Any]:
         "site_name": SITE_NAME,
         "valid_for": reset_link_validity(),
     }
-
-
-def set_password_url(context: dict[str, Any]) -> str:
-    path = reverse(
-        "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
-    )
-    return f"{context['protocol']}://{context['domain']}{path}"
 
 
 def send_set_password_email(

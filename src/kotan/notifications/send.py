@@ -62,7 +62,7 @@ def notify(
             url=url,
             key=key or "",
         )
-        notification.full_clean(validate_constraints=False)
+        notification.full_clean(exclude=["recipient"], validate_constraints=False)
         try:
             # A savepoint: a concurrent twin loses quietly. Not audited on creation: the action
             # that caused it is, and the notification itself carries who, what and when.

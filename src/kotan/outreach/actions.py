@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -97,7 +98,7 @@ def reminder_text(
         "periode": period.name,
         "tenggat": _long_date(state.deadline),
         "sisa_hari": max(state.days_left, 0),
-        "hari_lewat": max(-state.days_left, 0),
+        "hari_lewat": state.days_late,
         "terisi": state.filled,
         "target": state.target,
         "tautan": link,
@@ -125,7 +126,17 @@ def _send_reminder(
     )
     subject, body = reminder_text(templates, reminder.regency, reminder.contact_name, period, link)
     regency = Regency.objects.select_related("province").get(pk=reminder.regency.regency_id)
-    contact = Contact.objects.get(pk=reminder.contact_id)
+    contact = Contact.objects.select_related("organization").get(pk=reminder.contact_id)
+    common: dict[str, Any] = {
+        "recipient_name": reminder.contact_name,
+        "body": body,
+        "kind": kind,
+        "period": period,
+        "regency": regency,
+        "organization": contact.organization,
+        "contact": contact,
+        "created_by": actor,
+    }
     sent = []
     for channel in channels:
         address = reminder.email if channel == "email" else reminder.whatsapp
@@ -133,36 +144,9 @@ def _send_reminder(
             continue
         key = f"{key_base}:{channel}"
         if channel == "email":
-            sent.append(
-                send_email_message(
-                    key=key,
-                    address=address,
-                    recipient_name=reminder.contact_name,
-                    subject=subject,
-                    body=body,
-                    kind=kind,
-                    period=period,
-                    regency=regency,
-                    organization=contact.organization,
-                    contact=contact,
-                    created_by=actor,
-                )
-            )
+            sent.append(send_email_message(key=key, address=address, subject=subject, **common))
         else:
-            sent.append(
-                prepare_whatsapp(
-                    key=key,
-                    number=address,
-                    recipient_name=reminder.contact_name,
-                    body=body,
-                    kind=kind,
-                    period=period,
-                    regency=regency,
-                    organization=contact.organization,
-                    contact=contact,
-                    created_by=actor,
-                )
-            )
+            sent.append(prepare_whatsapp(key=key, number=address, **common))
     return sent
 
 
@@ -185,8 +169,9 @@ def _send_summaries(plan: DayPlan, period: Period, templates: dict[str, MessageT
         )
     }
     deadline = min((r.deadline for s in plan.province_summaries for r in s.overdue), default=None)
+    provinces = Province.objects.in_bulk([s.province_id for s in plan.province_summaries])
     for summary in plan.province_summaries:
-        province = Province.objects.get(pk=summary.province_id)
+        province = provinces[summary.province_id]
         for pk in summary.recipients:
             user = people[pk]
             values = {

@@ -714,8 +714,3 @@ def send_invitations(
                 else:
                     summary.whatsapp += 1
     return summary
-
-
-def deadline_text(assignment: Assignment) -> str:
-    with translation.override("id"):
-        return formats.date_format(assignment.deadline, "j F Y")

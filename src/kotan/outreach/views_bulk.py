@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -90,7 +91,7 @@ def _links(request: HttpRequest, assignment: Assignment) -> QuerySet[RespondentL
     if given:
         try:
             return links.filter(pk__in=parse_ids(given))
-        except Exception:  # a malformed list names no link
+        except forms.ValidationError:  # a malformed list names no link
             return links.none()
     return links.filter(is_active=True, expires_at__gt=timezone.now())
 
