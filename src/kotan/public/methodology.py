@@ -9,14 +9,14 @@ one year to the next.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.utils.functional import Promise
 
 from kotan.instruments.queries import published_spec
 from kotan.method.categories import CUSTOM, PRESETS, CategoryScheme, EqualIntervals, FixedBands
-from kotan.method.spec import AnswerOption, InstrumentSpec, Unit, spec_digest
+from kotan.method.spec import AnswerOption, InstrumentSpec, Unit
+from kotan.public import queries
 from kotan.scoring.models import CATEGORY_LABELS, IndexRun
 
 
@@ -99,23 +99,6 @@ def _scheme(method: dict[str, Any], spec: InstrumentSpec) -> CategoryScheme | No
     return PRESETS.get(name)
 
 
-def _instrument_digest(run: IndexRun, spec: InstrumentSpec) -> str:
-    """``spec_digest`` of the run's published instrument, computed once per process (some
-    30 ms: a YAML dump); a published instrument never changes, its publication time keys it."""
-    instrument = run.instrument
-    key = (instrument.pk, instrument.published_at)
-    digest = _DIGESTS.get(key)
-    if digest is None:
-        digest = _DIGESTS[key] = spec_digest(spec)
-        while len(_DIGESTS) > _DIGESTS_KEPT:
-            del _DIGESTS[next(iter(_DIGESTS))]
-    return digest
-
-
-_DIGESTS_KEPT = 16
-_DIGESTS: dict[tuple[int, datetime | None], str] = {}
-
-
 def methodology(run: IndexRun) -> Methodology:
     """The method of ``run``, from its stored method and instrument."""
     spec = published_spec(run.instrument)
@@ -160,7 +143,7 @@ def methodology(run: IndexRun) -> Methodology:
         seed=method.get("seed", 0),
         engine_version=run.engine_version,
         input_digest=run.input_digest,
-        instrument_digest=_instrument_digest(run, spec),
+        instrument_digest=queries.instrument_digest(run.instrument),
         rank_decimals=method.get("rank_decimals", 0),
         boundary_tolerance=method.get("boundary_tolerance", 0.0),
     )

@@ -18,17 +18,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import F
 from django.utils import translation
 
 from kotan.collection.exports import safe_cell
-from kotan.instruments.models import Instrument
-from kotan.instruments.queries import instrument_spec
-from kotan.method.spec import spec_digest
-from kotan.public.queries import public_results
+from kotan.public.queries import instrument_digest, public_results
 from kotan.scoring.models import IndexRun
 
 LICENCE_NAME = "CC BY 4.0"
@@ -78,17 +74,6 @@ def rows(run: IndexRun) -> list[dict[str, Any]]:
         row["category_label"] = labels.get(row["category"]) if row["category"] else None
         out.append({name: row[name] for name in FIELDNAMES})
     return out
-
-
-def instrument_digest(instrument: Instrument) -> str:
-    """The SHA-256 of a published instrument's spec. Published instruments never change, so
-    it is computed once per process (keyed with the publication time, never a reused id)."""
-    return _digest(instrument.pk, instrument.published_at)
-
-
-@lru_cache(maxsize=32)
-def _digest(instrument_id: int, published_at: object) -> str:
-    return spec_digest(instrument_spec(Instrument.objects.get(pk=instrument_id)))
 
 
 def metadata(run: IndexRun) -> dict[str, Any]:

@@ -7,9 +7,14 @@ these functions, so a provisional, unpublished or withdrawn run is never shown (
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kotan.instruments.models import Instrument
+from kotan.instruments.queries import published_spec
+from kotan.method.spec import spec_digest
 from kotan.scoring.models import IndexRun, RegencyResult
 
 # The RegencyResult fields a public page or file may show (no answers, no unit counts).
@@ -68,3 +73,15 @@ def public_results(run: IndexRun) -> QuerySet[RegencyResult]:
         )
         .order_by("rank_national", "regency__code")
     )
+
+
+def instrument_digest(instrument: Instrument) -> str:
+    """The SHA-256 of a published instrument's spec (some 30 ms: a YAML dump). Published
+    instruments never change, so it is computed once per process, keyed with the publication
+    time (never a reused id)."""
+    return _digest(instrument.pk, instrument.published_at)
+
+
+@lru_cache(maxsize=32)
+def _digest(instrument_id: int, published_at: object) -> str:
+    return spec_digest(published_spec(Instrument.objects.get(pk=instrument_id)))
