@@ -256,23 +256,23 @@ def _profile(run: IndexRun, area: Area) -> Chart | None:
     return Chart(svg, [_("Variabel"), *series], table)
 
 
-def _trend(user: User, runs: list[IndexRun], area: Area) -> Chart | None:
+def _trend(runs: list[IndexRun], area: Area) -> Chart | None:
     if not runs:
         return None
     years = [run.period.year for run in runs]
-    series: dict[str, list[float | None]] = {}
     province = area.province or (area.regency.province if area.regency else None)
-    for run in runs:
-        qs = run.results.all()
-        if area.regency is not None:
-            series.setdefault(area.regency.name, []).append(
-                _mean(list(qs.filter(regency=area.regency).values_list("index", flat=True)))
-            )
-        if province is not None:
-            series.setdefault(province.name, []).append(
-                _mean(list(qs.filter(regency__province=province).values_list("index", flat=True)))
-            )
-        series.setdefault(_("Nasional"), []).append(_mean(list(qs.values_list("index", flat=True))))
+    results = RegencyResult.objects.filter(run__in=runs)
+    scopes: list[tuple[str, QuerySet[RegencyResult]]] = []
+    if area.regency is not None:
+        scopes.append((area.regency.name, results.filter(regency=area.regency)))
+    if province is not None:
+        scopes.append((province.name, results.filter(regency__province=province)))
+    scopes.append((_("Nasional"), results))
+    series: dict[str, list[float | None]] = {}
+    for name, qs in scopes:  # one grouped query per line of the chart, whatever the years
+        grouped = qs.order_by().values("run_id").annotate(mean=Avg("index"))
+        means = dict(grouped.values_list("run_id", "mean"))
+        series[name] = [means.get(run.pk) for run in runs]
     low, high = _answer_scale(runs[-1])
     svg = charts.trend_chart(
         years, series, min_value=low, max_value=high, title=_("Rata-rata indeks per tahun")
@@ -331,7 +331,7 @@ def build(user: User, area: Area, today: date) -> Dashboard:
         board.categories = _categories(run, board.results)
         board.intervals, board.intervals_cut = _intervals(board.results, run.results.count())
         board.profile = _profile(run, area)
-        board.trend = _trend(user, runs, area)
+        board.trend = _trend(runs, area)
     board.progress = _progress(user, area, today)
     board.overdue = _overdue(user, area, today)
     return board
