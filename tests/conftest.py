@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test on a world built once per module (a fixture taking ``django_db_blocker``) uses the
+    database even when the test itself asks for no ``db``: mark it so pytest-django orders it
+    with the database tests, before the transactional ones that empty every table."""
+    if "django_db_blocker" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+        "django_db"
+    ):
+        item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
